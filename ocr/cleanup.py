@@ -1,0 +1,43 @@
+"""Making a page easy to read for Tesseract: grey, red seal ink removed, lighting flattened."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def to_grey(image: np.ndarray) -> np.ndarray:
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+
+
+def drop_red_ink(rgb: np.ndarray) -> np.ndarray:
+    """Grey page where red seal ink turns to paper but black text, even under the seal, stays.
+
+    In the red channel red ink is as bright as paper, while black ink stays dark.
+    Only clearly red pixels take that value, so blue ink and grey shading are untouched.
+    """
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    r = rgb[:, :, 0].astype(np.int16)
+    gb = np.maximum(rgb[:, :, 1], rgb[:, :, 2]).astype(np.int16)
+    red = (r - gb) > 40
+    if not red.any():
+        return grey
+    out = grey.copy()
+    out[red] = rgb[:, :, 0][red]
+    return out
+
+
+def flatten_lighting(grey: np.ndarray) -> np.ndarray:
+    """Divide by the paper's brightness so shadows and uneven light become white."""
+    h, w = grey.shape
+    scale = 0.25
+    small = cv2.resize(grey, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+    # Closing removes the ink (narrower than the kernel) and leaves the paper's light.
+    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
+    paper = cv2.GaussianBlur(paper, (0, 0), 5)
+    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(grey, np.maximum(paper, 1), scale=255)
+
+
+def clean_for_ocr(image: np.ndarray) -> np.ndarray:
+    grey = drop_red_ink(image) if image.ndim == 3 else image
+    return flatten_lighting(grey)

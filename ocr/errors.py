@@ -1,0 +1,11 @@
+"""Errors about the input itself: the user can act on them, no traceback needed."""
+
+
+class PageInputError(ValueError):
+    """A file that cannot be turned into pages, with a stable code and messages."""
+
+    def __init__(self, code: str, message_vi: str, message_en: str):
+        super().__init__(message_en)
+        self.code = code
+        self.message_vi = message_vi
+        self.message_en = message_en

@@ -1,0 +1,113 @@
+"""Typed data that flows through the OCR stages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class SourcePage:
+    """One page as received: pixels to OCR, or a born-digital PDF page with text."""
+
+    index: int
+    dpi: float
+    image: np.ndarray | None = None  # RGB or grey uint8; None for born-digital pages
+    words: list[Word] | None = None  # text layer of a born-digital page
+    width_pt: float = 0.0  # born-digital page size in points
+    height_pt: float = 0.0
+    pdf_page_number: int | None = None  # position in the source PDF, for passthrough
+
+
+@dataclass
+class Word:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float
+    block: int = 0
+    par: int = 0
+    line: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "text": self.text,
+            "box": [self.left, self.top, self.width, self.height],
+            "conf": round(self.conf, 1),
+            "block": self.block,
+            "par": self.par,
+            "line": self.line,
+        }
+
+
+@dataclass
+class PreparedPage:
+    """A page turned upright and deskewed, with a cleaned copy for recognition."""
+
+    index: int
+    dpi: float
+    display: np.ndarray  # upright, deskewed, colour kept: goes into the PDF
+    for_ocr: np.ndarray  # grey, lighting flattened, seal ink removed
+    orientation: int  # clockwise degrees the scan was turned: 0, 90, 180, 270
+    skew: float  # degrees counter-clockwise the text was tilted
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class PageText:
+    """What recognition (or a born-digital text layer) found on one page."""
+
+    index: int
+    width: int  # pixels (or points for born-digital pages)
+    height: int
+    dpi: float
+    source: str  # "ocr" or "text-layer"
+    orientation: int
+    skew: float
+    words: list[Word]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return words_to_text(self.words)
+
+    @property
+    def mean_conf(self) -> float:
+        confs = [w.conf for w in self.words if w.conf >= 0]
+        return round(sum(confs) / len(confs), 1) if confs else 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "page": self.index + 1,
+            "width": self.width,
+            "height": self.height,
+            "dpi": round(self.dpi, 1),
+            "source": self.source,
+            "orientation": self.orientation,
+            "skew": round(self.skew, 2),
+            "mean_conf": self.mean_conf,
+            "text": self.text,
+            "words": [w.to_json() for w in self.words],
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+def words_to_text(words: list[Word]) -> str:
+    """Lines joined by newlines, blocks separated by a blank line, reading order kept."""
+    out: list[str] = []
+    last_line = last_block = None
+    for w in words:
+        line_key = (w.block, w.par, w.line)
+        if last_line is None:
+            pass
+        elif w.block != last_block:
+            out.append("\n\n")
+        elif line_key != last_line:
+            out.append("\n")
+        else:
+            out.append(" ")
+        out.append(w.text)
+        last_line, last_block = line_key, w.block
+    return "".join(out)

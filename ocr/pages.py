@@ -1,0 +1,245 @@
+"""Pages in: PNG, JPEG, multi-page TIFF and PDF become SourcePage objects.
+
+The type is decided from the file's first bytes, never from its name.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import unicodedata
+import warnings
+
+import numpy as np
+import pikepdf
+import pdfplumber
+import pypdfium2
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .errors import PageInputError
+from .model import SourcePage, Word
+
+log = logging.getLogger(__name__)
+
+MAX_PIXELS = 100_000_000  # an A3 page at 600 dpi is 70 MP; beyond this is a bomb or a mistake
+MAX_PAGES = 500
+RENDER_DPI = 300
+A4_LONG_SIDE_IN = 11.69
+
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+def sniff_type(data: bytes) -> str:
+    """'pdf', 'tiff', 'png', 'jpeg', or raise for anything else."""
+    if not data:
+        raise PageInputError("empty_file", "Tệp rỗng, không có dữ liệu.", "The file is empty.")
+    head = data[:8]
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    raise PageInputError(
+        "unsupported_type",
+        "Định dạng tệp không được hỗ trợ (chỉ nhận PDF, TIFF, JPEG, PNG).",
+        "Unsupported file type (PDF, TIFF, JPEG and PNG are accepted).",
+    )
+
+
+def load_pages(data: bytes, *, max_pages: int = MAX_PAGES) -> list[SourcePage]:
+    kind = sniff_type(data)
+    pages = _load_pdf(data, max_pages) if kind == "pdf" else _load_image(data, max_pages)
+    if not pages:
+        raise PageInputError("no_pages", "Tệp không có trang nào.", "The file has no pages.")
+    return pages
+
+
+# --- images -------------------------------------------------------------------
+
+def _load_image(data: bytes, max_pages: int) -> list[SourcePage]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            pages = []
+            for i, frame in enumerate(_frames(img)):
+                if i >= max_pages:
+                    raise _too_many_pages(max_pages)
+                pages.append(SourcePage(index=i, dpi=_image_dpi(frame), image=to_array(frame)))
+            return pages
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_large()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        if isinstance(exc, PageInputError):
+            raise
+        raise PageInputError(
+            "corrupt_image", "Tệp ảnh bị hỏng hoặc không đọc được.", f"The image is corrupt or unreadable ({exc})."
+        ) from exc
+
+
+def _frames(img: Image.Image):
+    """Every frame of a (multi-page) image, loaded."""
+    n = getattr(img, "n_frames", 1)
+    for i in range(n):
+        img.seek(i)
+        if img.width * img.height > MAX_PIXELS:
+            raise _too_large()
+        frame = img.copy()
+        frame.load()
+        frame.info = dict(img.info)
+        yield frame
+
+
+def to_array(img: Image.Image) -> np.ndarray:
+    """RGB or grey uint8 array from any Pillow mode (CMYK, 16-bit, alpha, 1-bit, palette)."""
+    img = ImageOps.exif_transpose(img)
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(img, dtype=np.float64)
+        hi = arr.max() or 1.0
+        return (arr * (255.0 / hi)).clip(0, 255).astype(np.uint8)
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(background, rgba).convert("RGB")
+    if img.mode in ("1", "L"):
+        return np.asarray(img.convert("L"))
+    return np.asarray(img.convert("RGB"))
+
+
+def _image_dpi(img: Image.Image) -> float:
+    dpi = img.info.get("dpi")
+    if dpi and float(dpi[0]) >= 50:
+        return float(dpi[0])
+    # No resolution recorded: assume the page is A4, the usual counter paper.
+    return max(img.width, img.height) / A4_LONG_SIDE_IN
+
+
+# --- PDF ----------------------------------------------------------------------
+
+def _load_pdf(data: bytes, max_pages: int) -> list[SourcePage]:
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        raise _encrypted()
+    except pikepdf.PdfError as exc:
+        raise PageInputError(
+            "corrupt_pdf", "Tệp PDF bị hỏng, không đọc được.", f"The PDF is corrupt ({exc})."
+        ) from exc
+    with pdf:
+        if pdf.is_encrypted:
+            raise _encrypted()
+        if len(pdf.pages) > max_pages:
+            raise _too_many_pages(max_pages)
+        if len(pdf.pages) == 0:
+            return []
+        text_pages = _text_layers(data)
+        rendered = None
+        pages = []
+        for i, page in enumerate(pdf.pages):
+            box = page.mediabox
+            w_pt, h_pt = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
+            words = text_pages.get(i)
+            if words:
+                pages.append(SourcePage(index=i, dpi=72.0, words=words, width_pt=w_pt, height_pt=h_pt,
+                                        pdf_page_number=i))
+                continue
+            single = _single_page_image(page, w_pt, h_pt)
+            if single is not None:
+                image, dpi = single
+            else:
+                rendered = rendered or pypdfium2.PdfDocument(data)
+                image, dpi = _render(rendered, i), float(RENDER_DPI)
+            pages.append(SourcePage(index=i, dpi=dpi, image=image))
+        return pages
+
+
+def _single_page_image(page: pikepdf.Page, w_pt: float, h_pt: float) -> tuple[np.ndarray, float] | None:
+    """The scan itself, when the page is one image and nothing else (the usual scanner PDF)."""
+    images = list(page.images.values())
+    if len(images) != 1:
+        return None
+    try:
+        pdfimage = pikepdf.PdfImage(images[0])
+        if pdfimage.width * pdfimage.height > MAX_PIXELS:
+            raise _too_large()
+        pil = pdfimage.as_pil_image()
+    except (pikepdf.PdfError, NotImplementedError, pikepdf.models.image.UnsupportedImageTypeError, OSError):
+        return None
+    if "/Rotate" in page.obj and int(page.obj.Rotate) % 360:
+        return None  # let the renderer apply the page rotation
+    dpi = pil.width / (w_pt / 72.0) if w_pt else RENDER_DPI
+    if abs(dpi - pil.height / (h_pt / 72.0)) > max(2.0, dpi * 0.02):
+        return None  # image does not fill the page: render to keep the layout
+    return to_array(pil), dpi
+
+
+def _render(doc: pypdfium2.PdfDocument, index: int) -> np.ndarray:
+    page = doc[index]
+    w, h = page.get_size()
+    if (w * RENDER_DPI / 72) * (h * RENDER_DPI / 72) > MAX_PIXELS:
+        raise _too_large()
+    bitmap = page.render(scale=RENDER_DPI / 72)
+    return np.asarray(bitmap.to_pil().convert("RGB"))
+
+
+def _text_layers(data: bytes) -> dict[int, list[Word]]:
+    """Words of pages that carry real, readable text (not VNI/TCVN3 garbage, not OCR of ours)."""
+    found: dict[int, list[Word]] = {}
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as doc:
+            for i, page in enumerate(doc.pages):
+                words = page.extract_words(keep_blank_chars=False, use_text_flow=True, extra_attrs=["size"])
+                text = " ".join(w["text"] for w in words)
+                if len(text) < 20 or is_garbage_text(text):
+                    continue
+                found[i] = _plumber_words(words)
+    except Exception as exc:  # pdfminer raises many kinds; a broken text layer just means OCR
+        log.warning("text layer unreadable, pages will be OCRed: %s", exc)
+    return found
+
+
+def _plumber_words(words: list[dict]) -> list[Word]:
+    out: list[Word] = []
+    line, last_top = 0, None
+    for w in words:
+        if last_top is not None and abs(w["top"] - last_top) > w["size"] * 0.5:
+            line += 1
+        last_top = w["top"]
+        out.append(Word(text=unicodedata.normalize("NFC", w["text"]), left=round(w["x0"]), top=round(w["top"]),
+                        width=round(w["x1"] - w["x0"]), height=round(w["bottom"] - w["top"]),
+                        conf=100.0, block=1, par=1, line=line))
+    return out
+
+
+# Latin-1 letters that never occur in Vietnamese but fill text extracted from VNI and TCVN3 fonts.
+_FOREIGN_LATIN1 = set("¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿ÄÅÆÇËÎÏÑÖ×ØÛÜÞßäåæçëîïñö÷øûüþÿ")
+
+
+def is_garbage_text(text: str) -> bool:
+    """True for text that a legacy 8-bit Vietnamese font turned into mojibake."""
+    if "(cid:" in text:
+        return True
+    letters = [c for c in text if not c.isspace()]
+    if not letters:
+        return True
+    odd = sum(1 for c in letters if c in _FOREIGN_LATIN1 or c == "\ufffd" or ord(c) < 32)
+    return odd / len(letters) > 0.02
+
+
+# --- errors -------------------------------------------------------------------
+
+def _encrypted() -> PageInputError:
+    return PageInputError("encrypted_pdf", "Tệp PDF được mã hóa hoặc có mật khẩu, không xử lý được.",
+                          "The PDF is encrypted or password-protected.")
+
+
+def _too_large() -> PageInputError:
+    return PageInputError("image_too_large", "Ảnh quá lớn (vượt giới hạn số điểm ảnh).",
+                          f"The image is too large (over {MAX_PIXELS} pixels).")
+
+
+def _too_many_pages(limit: int) -> PageInputError:
+    return PageInputError("too_many_pages", f"Tệp có quá nhiều trang (tối đa {limit}).",
+                          f"Too many pages (at most {limit}).")
