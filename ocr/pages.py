@@ -124,9 +124,8 @@ def _load_pdf(data: bytes, max_pages: int) -> list[SourcePage]:
     except pikepdf.PasswordError:
         raise _encrypted()
     except pikepdf.PdfError as exc:
-        raise PageInputError(
-            "corrupt_pdf", "Tệp PDF bị hỏng, không đọc được.", f"The PDF is corrupt ({exc})."
-        ) from exc
+        log.debug("unreadable PDF: %s", exc)
+        raise PageInputError("corrupt_pdf", "Tệp PDF bị hỏng, không đọc được.", "The PDF is corrupt.") from exc
     with pdf:
         if pdf.is_encrypted:
             raise _encrypted()

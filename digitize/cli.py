@@ -1,0 +1,217 @@
+"""`digitize` command line: ocr, process, verify, bench.
+
+Exit status: 0 success; 1 bad input or a failed document (one line on stderr);
+for `verify`, 1 means a signature is broken or the file was changed after
+signing, 3 means the signatures are intact but not trusted (no trusted root).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+log = logging.getLogger("digitize")
+EXIT_OK, EXIT_FAIL, EXIT_UNTRUSTED = 0, 1, 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.debug)
+    try:
+        return args.run(args)
+    except BrokenPipeError:
+        return EXIT_OK  # the reader (e.g. `head`) stopped early
+    except KeyboardInterrupt:
+        _error_line("interrupted", "Đã dừng theo yêu cầu.", "Interrupted.")
+        return 130
+    except Exception as exc:  # the last guard: users see one line, --debug shows the traceback
+        from .errors import describe
+
+        described = describe(exc)
+        if described:
+            _error_line(*described)
+        else:
+            log.debug("unexpected error", exc_info=True)
+            _error_line("internal_error", "Lỗi nội bộ, vui lòng báo cho quản trị hệ thống.",
+                        f"Internal error: {type(exc).__name__}: {exc}")
+        return EXIT_FAIL
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="digitize", description="Số hóa hồ sơ: OCR tiếng Việt, PDF/A có chữ ký số.")
+    p.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+
+    o = sub.add_parser("ocr", help="recognize pages and print their text (or JSON)")
+    o.add_argument("files", nargs="+", type=Path)
+    o.add_argument("--json", action="store_true")
+    o.set_defaults(run=cmd_ocr)
+
+    pr = sub.add_parser("process", help="OCR, sign, store; write the signed PDF into --out")
+    pr.add_argument("files", nargs="+", type=Path)
+    pr.add_argument("--out", type=Path, required=True)
+    pr.add_argument("--owner", help="owner's 12-digit personal id or tax code")
+    pr.add_argument("--kind", help="admin, cccd, birth or other (default: detected)")
+    pr.add_argument("--dossier", help="dossier code, e.g. H40.27-261124-0001")
+    pr.add_argument("--json", action="store_true")
+    pr.set_defaults(run=cmd_process)
+
+    v = sub.add_parser("verify", help="check the signatures of a PDF")
+    v.add_argument("file", type=Path)
+    v.add_argument("--trust", action="append", default=[], help="trusted root certificate (PEM/DER)")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(run=cmd_verify)
+
+    b = sub.add_parser("bench", help="benchmarks")
+    bsub = b.add_subparsers(required=True, metavar="WHAT")
+    bo = bsub.add_parser("ocr", help="OCR accuracy and speed on a corpus directory, beside bare Tesseract")
+    bo.add_argument("corpus", type=Path)
+    bo.add_argument("--limit", type=int, default=0, help="pages per level at most (0: all)")
+    bo.add_argument("--no-baseline", action="store_true", help="skip bare Tesseract and OCRmyPDF")
+    bo.add_argument("--json", action="store_true")
+    bo.set_defaults(run=cmd_bench_ocr)
+    return p
+
+
+def _configure_logging(debug: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not debug:
+        # pyHanko logs an untrusted (e.g. development) certificate with a traceback; the report says it.
+        for noisy in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
+            logging.getLogger(noisy).setLevel(logging.CRITICAL)
+
+
+def _error_line(code: str, vi: str, en: str, name: str | None = None) -> None:
+    where = f"{name}: " if name else ""
+    print(f"lỗi [{code}]: {where}{vi} | error: {en}", file=sys.stderr)
+
+
+def _read(path: Path) -> bytes:
+    from .errors import UserError
+
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(path)
+        return path.read_bytes()
+    except OSError as exc:
+        raise UserError("unreadable_file", f"Không đọc được tệp {path}.", f"Cannot read {path}: {exc.strerror or exc}")
+
+
+def _progress_printer(name: str):
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        end = "\n" if done == total else "\r"
+        print(f"{name}: nhận dạng trang {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_ocr(args) -> int:
+    import ocr
+
+    out, failed = [], False
+    for path in args.files:
+        try:
+            pages = ocr.load_pages(_read(path))
+            progress = _progress_printer(path.name)
+            results = ocr.ocr_pages(pages, keep_images=False,
+                                    progress=(lambda d, n: progress("ocr", d, n)) if progress else None)
+        except Exception as exc:
+            if not _report_file_error(exc, path):
+                raise
+            failed = True
+            continue
+        out.append({"file": str(path), "pages": [r.text.to_json() for r in results]})
+        if not args.json:
+            print("\n\f".join(r.text.text for r in results))
+    if args.json:
+        json.dump(out if len(args.files) > 1 else (out[0] if out else {}), sys.stdout, ensure_ascii=False)
+        print()
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+def cmd_process(args) -> int:
+    from .pipeline import Submission, process
+    from .services import Services
+
+    services = Services()
+    args.out.mkdir(parents=True, exist_ok=True)
+    documents, failed = [], False
+    for path in args.files:
+        try:
+            sub = Submission(_read(path), path.name, args.owner, args.kind, args.dossier)
+            outcome = process(sub, services, _progress_printer(path.name))
+        except Exception as exc:
+            if not _report_file_error(exc, path):
+                raise
+            failed = True
+            continue
+        target = args.out / f"{outcome.code}.pdf"
+        tmp = target.with_suffix(".pdf.tmp")
+        tmp.write_bytes(outcome.pdf)
+        tmp.replace(target)
+        summary = {"file": str(path), "output": str(target), **outcome.summary()}
+        documents.append(summary)
+        if not args.json:
+            note = " (đã có trong kho)" if outcome.already_on_file else ""
+            print(f"{path.name} → {target}  mã {outcome.code}, {outcome.pages} trang{note}")
+    if args.json:
+        json.dump(documents[0] if len(args.files) == 1 and documents else {"documents": documents},
+                  sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+def _report_file_error(exc: Exception, path: Path) -> bool:
+    from .errors import describe
+
+    described = describe(exc)
+    if not described:
+        return False
+    _error_line(*described, name=path.name)
+    return True
+
+
+def cmd_verify(args) -> int:
+    from signing import load_certificates, verify_pdf
+
+    from .settings import Settings
+
+    data = _read(args.file)
+    roots = load_certificates(args.trust + Settings().trust_root_paths)
+    report = verify_pdf(data, trust_roots=roots)
+    if args.json:
+        json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        if not report.signatures:
+            print("Tệp không có chữ ký số.")
+        for s in report.signatures:
+            state = "hợp lệ" if s.intact and s.valid and not s.changes_after_signing else "KHÔNG hợp lệ"
+            trust = "tin cậy" if s.trusted else "chưa được tin cậy"
+            print(f"{s.field}: {state}, {trust}; ký bởi {s.signer}; lúc {s.signing_time}; {s.pades_level}")
+    if not report.all_valid:
+        if not args.json:
+            _error_line("signature_invalid", "Chữ ký không hợp lệ hoặc tài liệu đã bị thay đổi sau khi ký.",
+                        "A signature is invalid or the document changed after signing.")
+        return EXIT_FAIL
+    return EXIT_OK if report.all_trusted else EXIT_UNTRUSTED
+
+
+def cmd_bench_ocr(args) -> int:
+    from .bench import run_ocr_bench
+
+    return run_ocr_bench(args.corpus, limit=args.limit, baseline=not args.no_baseline, as_json=args.json)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

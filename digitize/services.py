@@ -1,0 +1,46 @@
+"""Builds the warehouse, catalog and signer from the settings: embedded defaults or real servers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from signing import ensure_dev_pkcs12, load_pkcs12_signer
+from storage import Catalog, LocalObjectStore, MinioObjectStore, ObjectStore
+
+from .codes import DocumentCodeFormat, check_agency_id
+from .settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings = field(default_factory=Settings)
+
+    @cached_property
+    def store(self) -> ObjectStore:
+        s = self.settings
+        if s.minio_endpoint:
+            return MinioObjectStore(s.minio_endpoint, s.minio_access_key, s.minio_secret_key, s.minio_bucket,
+                                    secure=s.minio_secure)
+        return LocalObjectStore(s.warehouse_dir)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        return Catalog(self.settings.catalog)
+
+    @cached_property
+    def code_format(self) -> DocumentCodeFormat:
+        return DocumentCodeFormat(self.settings.code_template)
+
+    @cached_property
+    def agency_id(self) -> str:
+        return check_agency_id(self.settings.agency_id)
+
+    @cached_property
+    def signer(self):
+        s = self.settings
+        if s.signer_pkcs12:
+            return load_pkcs12_signer(s.signer_pkcs12, s.signer_password.encode() or None)
+        dev = ensure_dev_pkcs12(Path(s.home) / "signing" / "dev-signer.p12", s.agency_name)
+        return load_pkcs12_signer(str(dev), None)

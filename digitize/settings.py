@@ -1,0 +1,56 @@
+"""Configuration from DIGITIZE_* environment variables, with embedded defaults that need no servers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .codes import DEFAULT_TEMPLATE
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DIGITIZE_", env_file=None)
+
+    home: Path = Path.home() / ".local" / "share" / "digitize"
+
+    # Warehouse: a local directory unless a MinIO endpoint is given.
+    minio_endpoint: str = ""
+    minio_access_key: str = ""
+    minio_secret_key: str = ""
+    minio_bucket: str = "digitize"
+    minio_secure: bool = False
+    retention_years: int = 10
+
+    # Catalog: SQLite in `home` unless a SQLAlchemy URL (e.g. postgresql+psycopg://…) is given.
+    catalog_url: str = ""
+
+    # The agency that digitizes, and its codes.
+    agency_id: str = "DEMO"
+    agency_name: str = "Cơ quan thử nghiệm (demo)"
+    code_template: str = DEFAULT_TEMPLATE
+
+    # Signing: a PKCS#12 file, or a development certificate made on first use.
+    signer_pkcs12: str = ""
+    signer_password: str = ""
+    copy_type: str = "BẢN SAO ĐIỆN TỬ TỪ BẢN GIẤY"
+    timestamp_url: str = ""
+    trust_roots: str = ""  # comma-separated PEM/DER files
+
+    # Work.
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    queue_name: str = "digitize"
+    ocr_jobs: int = 2
+    max_file_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 500
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.home / "warehouse"
+
+    @property
+    def catalog(self) -> str:
+        return self.catalog_url or f"sqlite:///{self.home / 'catalog.sqlite3'}"
+
+    @property
+    def trust_root_paths(self) -> list[str]:
+        return [p.strip() for p in self.trust_roots.split(",") if p.strip()]

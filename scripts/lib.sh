@@ -1,0 +1,55 @@
+# Shared by scripts/demo, scripts/test and scripts/services. Idempotent: each step
+# checks before it installs; heavy builds are cached under ~/.cache/digitize.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${DIGITIZE_CACHE:-$HOME/.cache/digitize}"
+VENV="$ROOT/.venv"
+MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"   # github.com/minio/minio, pinned
+MINIO_BIN="$CACHE/minio/$MINIO_VERSION/minio"
+export OMP_THREAD_LIMIT=1
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Runtime packages: OCR, PDF tools, fonts for the stamp and the sample generator.
+RUNTIME_PACKAGES=(python3 python3-venv tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf
+                  fonts-liberation2 fonts-dejavu-core fonts-noto-core)
+# Services and tools for the test suite.
+TEST_PACKAGES=(redis-server postgresql softhsm2 opensc golang-go ca-certificates curl)
+
+ensure_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  # A Go toolchain outside Debian's (e.g. /usr/local/go) is fine too.
+  if [[ " ${missing[*]} " == *" golang-go "* ]] && command -v go >/dev/null; then
+    missing=("${missing[@]/golang-go}")
+  fi
+  missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_venv() {
+  local stamp="$VENV/.installed-$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
+  [ -f "$stamp" ] && return 0
+  say "creating the Python environment in .venv (wheels cached in ~/.cache/pip)"
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --upgrade pip
+  "$VENV/bin/pip" install -q -e "$ROOT[test]"
+  rm -f "$VENV"/.installed-*
+  touch "$stamp"
+}
+
+ensure_minio() {
+  [ -x "$MINIO_BIN" ] && return 0
+  say "building MinIO $MINIO_VERSION from its Go module (cached in $CACHE/minio, takes a few minutes once)"
+  local go_bin; go_bin="$(command -v go || echo /usr/local/go/bin/go)"
+  mkdir -p "$(dirname "$MINIO_BIN")"
+  (cd /tmp && GOBIN="$(dirname "$MINIO_BIN")" CGO_ENABLED=0 GOFLAGS=-mod=mod \
+     "$go_bin" install "github.com/minio/minio@$MINIO_VERSION")
+}

@@ -1,0 +1,8 @@
+"""The electronic data warehouse: objects (local directory or MinIO) and the catalog."""
+from . import layout
+from .catalog import Catalog
+from .errors import StorageError
+from .objects import LocalObjectStore, MinioObjectStore, ObjectStore, StoredObject, sha256_hex
+
+__all__ = ["Catalog", "LocalObjectStore", "MinioObjectStore", "ObjectStore", "StorageError", "StoredObject",
+           "layout", "sha256_hex"]

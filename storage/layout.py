@@ -1,0 +1,23 @@
+"""Object keys, identical in the local directory store and in MinIO.
+
+originals/ab/abcdef…            the file as received, stored once per content (sha256)
+documents/<code>/signed.pdf     the signed searchable PDF/A
+documents/<code>/ocr.json       words, boxes, confidences per page
+documents/<code>/fields.json    the extracted e-form fields
+documents/<code>/manifest.json  written last: the document exists once this does
+"""
+
+
+def original_key(sha256: str) -> str:
+    return f"originals/{sha256[:2]}/{sha256}"
+
+
+def document_key(code: str, name: str) -> str:
+    return f"documents/{code}/{name}"
+
+
+def manifest_key(code: str) -> str:
+    return document_key(code, "manifest.json")
+
+
+MANIFEST_PREFIX = "documents/"

@@ -1,0 +1,1 @@
+"""RQ queues, job functions and the worker command (`python -m workers`)."""
