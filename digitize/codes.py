@@ -13,14 +13,12 @@ import string
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from stdnum.iso7064 import mod_37_36
-
 from .errors import UserError
 
 AGENCY_ID = re.compile(r"^[A-Z0-9]{1,6}(?:\.[A-Z0-9]{1,6}){0,5}$")
 DOSSIER_CODE = re.compile(
     r"^(?P<agency>[A-Z0-9]{1,6}(?:\.[A-Z0-9]{1,6}){0,5})-(?P<date>\d{6})-(?:(?P<ministry>\d{2})-)?(?P<seq>\d{4,})$")
-DEFAULT_TEMPLATE = "{agency}-{date:%y%m%d}-{seq:06d}-{check}"
+DEFAULT_TEMPLATE = "{agency}-{date:%y%m%d}-{seq:06d}-{check}"  # e.g. H40.27-261124-000123-BB
 _DATE_FORMATS = {"%y%m%d": r"\d{6}", "%Y%m%d": r"\d{8}", "%Y": r"\d{4}", "%y": r"\d{2}"}
 
 
@@ -52,8 +50,17 @@ def format_dossier_code(agency: str, day: date, sequence: int) -> str:
     return f"{check_agency_id(agency)}-{day:%y%m%d}-{sequence:04d}"
 
 
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_MODULUS = 1271  # 31 × 41: coprime with the radix 36 and with 35, hence every substitution and swap shows
+
+
 def check_character(body: str) -> str:
-    return mod_37_36.calc_check_digit(_alnum(body))
+    """Two check characters over the code's letters and digits (ISO 7064 MOD 1271-36, a pure system)."""
+    total = 0
+    for ch in _alnum(body):
+        total = (total + _ALPHABET.index(ch)) * 36 % _MODULUS
+    value = (1 - total * 36) % _MODULUS  # so that the whole code, check included, sums to 1
+    return _ALPHABET[value // 36] + _ALPHABET[value % 36]
 
 
 def _alnum(text: str) -> str:
@@ -103,7 +110,7 @@ class DocumentCodeFormat:
             elif name == "kind":
                 pattern += r"(?P<kind>[A-Z0-9]+)"
             elif name == "check":
-                pattern += r"(?P<check>[0-9A-Z])"
+                pattern += r"(?P<check>[0-9A-Z]{2})"
             else:
                 raise ValueError(f"unknown field {{{name}}} in the code template")
         return re.compile(f"^{pattern}$")

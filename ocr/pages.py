@@ -156,7 +156,7 @@ def _load_pdf(data: bytes, max_pages: int) -> list[SourcePage]:
 
 def _single_page_image(page: pikepdf.Page, w_pt: float, h_pt: float) -> tuple[np.ndarray, float] | None:
     """The scan itself, when the page is one image and nothing else (the usual scanner PDF)."""
-    images = list(page.images.values())
+    images = list(page.get_images().values())
     if len(images) != 1:
         return None
     try:

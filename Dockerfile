@@ -1,0 +1,28 @@
+FROM debian:bookworm-slim
+
+ENV DEBIAN_FRONTEND=noninteractive \
+    OMP_THREAD_LIMIT=1 \
+    PYTHONUNBUFFERED=1 \
+    DIGITIZE_HOME=/var/lib/digitize
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      python3 python3-venv tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
+      poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-noto-core ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY digitize ./digitize
+COPY ocr ./ocr
+COPY signing ./signing
+COPY storage ./storage
+COPY workers ./workers
+COPY samples ./samples
+RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir .
+ENV PATH=/opt/venv/bin:$PATH
+
+RUN useradd --system --create-home --home-dir /var/lib/digitize digitize
+USER digitize
+ENTRYPOINT ["digitize"]
+CMD ["--help"]

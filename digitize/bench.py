@@ -1,0 +1,129 @@
+"""`digitize bench ocr DIR`: accuracy and speed per level, beside bare Tesseract and OCRmyPDF, in one run.
+
+DIR holds pages in the corpus format (NAME.png|jpg, NAME.txt body truth, NAME.json with level and
+degradation). Every engine runs on one core (OMP_THREAD_LIMIT=1), page after page, so the seconds
+per page compare like with like on a noisy machine.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import ocr
+from ocr.metrics import cer
+
+
+def _pages(corpus: Path, limit: int) -> list[tuple[Path, dict, str]]:
+    per_level: dict[int, int] = defaultdict(int)
+    out = []
+    for meta_path in sorted(corpus.glob("*.json")):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        image = corpus / meta.get("image", "")
+        truth = meta_path.with_suffix(".txt")
+        if not image.is_file() or not truth.is_file():
+            continue
+        level = int(meta.get("level", 0))
+        if limit and per_level[level] >= limit:
+            continue
+        per_level[level] += 1
+        out.append((image, meta, truth.read_text(encoding="utf-8")))
+    return out
+
+
+def _ours(image: Path) -> tuple[str, int, float, float]:
+    t = time.perf_counter()
+    result = ocr.ocr_page(ocr.load_pages(image.read_bytes())[0], keep_image=False)
+    return result.text.text, result.text.orientation, result.text.skew, time.perf_counter() - t
+
+
+def _bare_tesseract(image: Path) -> tuple[str, float]:
+    t = time.perf_counter()
+    out = subprocess.run(["tesseract", str(image), "-", "-l", "vie"], capture_output=True, text=True,
+                         env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
+    return out, time.perf_counter() - t
+
+
+def _ocrmypdf(image: Path, dpi: int) -> tuple[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "o.pdf"
+        t = time.perf_counter()
+        subprocess.run(["ocrmypdf", "-l", "vie", "--deskew", "--rotate-pages", "--jobs", "1", "--image-dpi",
+                        str(dpi), "--output-type", "pdf", "-q", str(image), str(out)], capture_output=True,
+                       env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        seconds = time.perf_counter() - t
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout if out.exists() else ""
+    return text, seconds
+
+
+def run_ocr_bench(corpus: Path, *, limit: int = 0, baseline: bool = True, as_json: bool = False) -> int:
+    pages = _pages(corpus, limit)
+    if not pages:
+        print(f"no benchmark pages in {corpus}")
+        return 1
+    have_ocrmypdf = baseline and shutil.which("ocrmypdf") is not None
+    rows: dict[int, list[dict]] = defaultdict(list)
+    for image, meta, truth in pages:
+        d = meta.get("degradation", {})
+        text, turned, skew, seconds = _ours(image)
+        want_turn = ((90 if d.get("rot90") else 0) + (180 if d.get("flip180") else 0)) % 360
+        row = {"page": image.name, "cer": cer(truth, text), "cer_nodia": cer(truth, text, diacritics=False),
+               "orientation_ok": turned == want_turn, "deskew_err": abs(skew - float(d.get("angle", 0.0))),
+               "seconds": seconds}
+        if baseline:
+            bare_text, bare_s = _bare_tesseract(image)
+            row.update(bare_cer=cer(truth, bare_text), bare_seconds=bare_s)
+        if have_ocrmypdf:
+            o_text, o_s = _ocrmypdf(image, int(meta.get("dpi", 300)))
+            row.update(ocrmypdf_cer=cer(truth, o_text), ocrmypdf_seconds=o_s)
+        rows[int(meta.get("level", 0))].append(row)
+    summary = {f"L{level}": _summarize(r) for level, r in sorted(rows.items())}
+    summary["all"] = _summarize([r for rs in rows.values() for r in rs])
+    if as_json:
+        print(json.dumps({"levels": summary, "pages": rows}, ensure_ascii=False, indent=1))
+    else:
+        _print_table(summary, baseline, have_ocrmypdf)
+    return 0
+
+
+def _summarize(rows: list[dict]) -> dict:
+    mean = lambda k: statistics.fmean(r[k] for r in rows)  # noqa: E731
+    worst = max(rows, key=lambda r: r["cer"])
+    s = {"pages": len(rows), "cer": mean("cer"), "worst_cer": worst["cer"], "worst_page": worst["page"],
+         "cer_nodia": mean("cer_nodia"), "worst_cer_nodia": max(r["cer_nodia"] for r in rows),
+         "orientation_acc": sum(r["orientation_ok"] for r in rows) / len(rows),
+         "deskew_median_err": statistics.median(r["deskew_err"] for r in rows), "s_per_page": mean("seconds")}
+    if "bare_cer" in rows[0]:
+        s.update(bare_cer=mean("bare_cer"), bare_s_per_page=mean("bare_seconds"))
+        s["speed_vs_bare"] = s["s_per_page"] / s["bare_s_per_page"]
+    if "ocrmypdf_cer" in rows[0]:
+        s.update(ocrmypdf_cer=mean("ocrmypdf_cer"), ocrmypdf_s_per_page=mean("ocrmypdf_seconds"))
+        s["throughput_vs_ocrmypdf"] = s["ocrmypdf_s_per_page"] / s["s_per_page"]
+    return s
+
+
+def _print_table(summary: dict, baseline: bool, have_ocrmypdf: bool) -> None:
+    head = "level pages   CER  worst  CER-nodia worst-nodia orient deskew-med  s/page"
+    if baseline:
+        head += "  bare-CER bare-s/page ×bare"
+    if have_ocrmypdf:
+        head += "  ocrmypdf-CER ocrmypdf-s/page throughput×"
+    print(head)
+    for level, s in summary.items():
+        line = (f"{level:5} {s['pages']:5} {s['cer']:6.2%} {s['worst_cer']:6.2%} {s['cer_nodia']:9.2%} "
+                f"{s['worst_cer_nodia']:11.2%} {s['orientation_acc']:6.0%} {s['deskew_median_err']:9.2f}° "
+                f"{s['s_per_page']:7.2f}")
+        if baseline:
+            line += f"  {s['bare_cer']:8.2%} {s['bare_s_per_page']:11.2f} {s['speed_vs_bare']:5.2f}"
+        if have_ocrmypdf:
+            line += (f"  {s['ocrmypdf_cer']:12.2%} {s['ocrmypdf_s_per_page']:15.2f} "
+                     f"{s['throughput_vs_ocrmypdf']:11.2f}")
+        print(line)
+    if not have_ocrmypdf and baseline:
+        print("(OCRmyPDF is not installed: its columns are left out)")

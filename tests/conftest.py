@@ -1,0 +1,49 @@
+"""Shared fixtures.
+
+Unit tests run on the embedded defaults (local directory warehouse, SQLite,
+development certificate) in a temporary home. The real services that
+./scripts/services starts are announced through DIGITIZE_* variables; they are
+set aside here for the integration tests and removed from the environment so
+that no unit test talks to a server by accident.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("DIGITIZE_CORPUS", ROOT.parent / "shared" / "corpus" / "ocr"))
+SAMPLES = ROOT / "samples"
+
+LIVE = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("DIGITIZE_") and k != "DIGITIZE_CORPUS"}
+os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """A fresh DIGITIZE_HOME: empty warehouse, empty catalog."""
+    h = tmp_path / "home"
+    monkeypatch.setenv("DIGITIZE_HOME", str(h))
+    return h
+
+
+@pytest.fixture
+def live() -> dict:
+    missing = [k for k in ("DIGITIZE_REDIS_URL", "DIGITIZE_MINIO_ENDPOINT", "DIGITIZE_CATALOG_URL") if k not in LIVE]
+    if missing:
+        pytest.skip(f"real services not started (run ./scripts/test, or ./scripts/services up): {missing}")
+    return dict(LIVE)
+
+
+def corpus_page(name: str) -> Path:
+    matches = sorted(CORPUS.glob(f"{name}.*g"))
+    if not matches:
+        pytest.fail(f"benchmark corpus page {name} not found in {CORPUS}")
+    return matches[0]
+
+
+def run(*args: str, env: dict | None = None, check: bool = False) -> subprocess.CompletedProcess:
+    return subprocess.run(list(args), capture_output=True, text=True, env=env, check=check)

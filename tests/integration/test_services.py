@@ -1,0 +1,94 @@
+"""Against the real services started by ./scripts/services: MinIO, PostgreSQL, Redis with an RQ worker."""
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from minio.error import S3Error
+
+from digitize.pipeline import Submission
+from digitize.services import Services
+from digitize.settings import Settings
+from storage import Catalog, MinioObjectStore, StorageError, layout
+from workers.queue import queue
+
+from ..conftest import ROOT, SAMPLES
+from ..test_storage import allocate_concurrently
+
+
+def _settings(live: dict, tmp_path, **over) -> Settings:
+    return Settings(home=tmp_path / "home", redis_url=live["DIGITIZE_REDIS_URL"],
+                    minio_endpoint=live["DIGITIZE_MINIO_ENDPOINT"], minio_access_key=live["DIGITIZE_MINIO_ACCESS_KEY"],
+                    minio_secret_key=live["DIGITIZE_MINIO_SECRET_KEY"], catalog_url=live["DIGITIZE_CATALOG_URL"],
+                    **over)
+
+
+def _store(live, bucket: str) -> MinioObjectStore:
+    return MinioObjectStore(live["DIGITIZE_MINIO_ENDPOINT"], live["DIGITIZE_MINIO_ACCESS_KEY"],
+                            live["DIGITIZE_MINIO_SECRET_KEY"], bucket)
+
+
+def test_minio_locks_and_checks_objects(live):
+    store = _store(live, f"t-{uuid.uuid4().hex[:12]}")
+    assert store.client.get_object_lock_config(store.bucket) is not None
+    store.put("documents/C/signed.pdf", b"%PDF-signed", "application/pdf", retain_years=1)
+    assert store.get("documents/C/signed.pdf") == b"%PDF-signed"
+    with pytest.raises(StorageError):  # overwrite with other content
+        store.put("documents/C/signed.pdf", b"%PDF-other", "application/pdf")
+    version = store.client.stat_object(store.bucket, "documents/C/signed.pdf").version_id
+    with pytest.raises(S3Error):  # compliance retention: even the root user cannot delete the version
+        store.client.remove_object(store.bucket, "documents/C/signed.pdf", version_id=version)
+
+
+def test_minio_detects_a_corrupted_object(live):
+    store = _store(live, f"t-{uuid.uuid4().hex[:12]}")
+    import io
+
+    # Written behind the store's back with a wrong recorded checksum, as a damaged copy would look.
+    store.client.put_object(store.bucket, "documents/D/ocr.json", io.BytesIO(b"{}"), 2,
+                            metadata={"sha256": "0" * 64})
+    with pytest.raises(StorageError) as err:
+        store.get("documents/D/ocr.json")
+    assert err.value.code == "integrity_error"
+
+
+def test_postgres_sequences_unique_across_processes(live):
+    url = live["DIGITIZE_CATALOG_URL"]
+    Catalog(url).engine.dispose()
+    with Catalog(url).engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM code_sequences WHERE scope = 'DEMO/20261124'")
+    numbers = allocate_concurrently(url)
+    assert sorted(numbers) == list(range(1, 201))
+
+
+def test_rq_job_through_redis_lands_in_minio(live, tmp_path):
+    from digitize.intake import submit
+
+    bucket = f"t-{uuid.uuid4().hex[:12]}"
+    settings = _settings(live, tmp_path, minio_bucket=bucket, queue_name=f"q-{bucket}")
+    services = Services(settings)
+    q = queue(settings)
+    data = (SAMPLES / "sample-01-quyet-dinh.png").read_bytes()
+    receipt = submit(Submission(data, "sample-01-quyet-dinh.png", "001090012345", "admin"), services, q)
+    assert services.store.exists(receipt.original_key)  # kept before any worker ran
+
+    env = {**os.environ, **{f"DIGITIZE_{k.upper()}": str(v) for k, v in {
+        "home": settings.home, "redis_url": settings.redis_url, "minio_endpoint": settings.minio_endpoint,
+        "minio_access_key": settings.minio_access_key, "minio_secret_key": settings.minio_secret_key,
+        "minio_bucket": bucket, "catalog_url": settings.catalog_url, "queue_name": settings.queue_name}.items()}}
+    worker = subprocess.run([sys.executable, "-m", "workers", "--burst"], env=env, cwd=ROOT, capture_output=True,
+                            text=True, timeout=300)
+    assert worker.returncode == 0, worker.stderr[-2000:]
+
+    job = q.fetch_job(receipt.job_id)
+    assert job.is_finished, worker.stderr[-2000:]
+    result = job.return_value()
+    assert job.meta["progress"] == {"stage": "ocr", "done": 1, "total": 1}
+    code = result["code"]
+    manifest = json.loads(services.store.get(layout.manifest_key(code)))
+    assert manifest["original"]["key"] == receipt.original_key
+    signed = services.store.get(manifest["objects"]["signed_pdf"]["key"])
+    assert signed.startswith(b"%PDF") and manifest["objects"]["signed_pdf"]["sha256"] == result["sha256"]
+    assert services.catalog.get(code)["owner_id"] == "001090012345"

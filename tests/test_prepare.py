@@ -1,0 +1,60 @@
+"""Deskew, orientation and cleanup on small rendered pages."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from ocr import cleanup, deskew, orientation
+from ocr.model import SourcePage
+from ocr.prepare import prepare_page
+
+from .imaging import as_array, rotated, text_page
+
+
+@pytest.mark.parametrize("angle", [-12.0, -4.5, -0.7, 0.0, 1.3, 6.0, 14.0])
+def test_skew_is_measured_within_a_fifth_of_a_degree(angle):
+    vertical, skew = deskew.estimate_axis_and_skew(as_array(rotated(text_page(), angle)))
+    assert not vertical
+    assert skew == pytest.approx(angle, abs=0.2)
+
+
+@pytest.mark.parametrize("turn, expected", [(0, 0), (90, 90), (180, 180), (270, 270)])
+def test_page_is_turned_upright_from_any_quarter_turn(turn, expected):
+    page = text_page()
+    scan = rotated(page, turn + 3.0)  # turned and a little skewed
+    prepared = prepare_page(SourcePage(index=0, dpi=200, image=as_array(scan)))
+    assert prepared.orientation == expected
+    assert prepared.skew == pytest.approx(3.0, abs=0.2)
+    ratio, lines = orientation.above_below_ratio(prepared.for_ocr)
+    assert lines >= 3 and ratio > 1.5  # upright: diacritics above outweigh marks below
+
+
+def test_red_seal_ink_disappears_but_black_text_stays():
+    rgb = np.full((100, 100, 3), 255, np.uint8)
+    rgb[20:80, 20:80] = (220, 30, 40)  # seal red
+    rgb[45:55, 10:90] = (20, 20, 20)  # black text crossing the seal
+    grey = cleanup.drop_red_ink(rgb)
+    assert grey[30, 30] > 200  # seal only: now paper
+    assert grey[50, 50] < 60  # text under the seal: still ink
+
+
+def test_uneven_lighting_is_flattened():
+    grey = np.asarray(text_page(), dtype=np.float32)
+    shade = np.linspace(0.45, 1.0, grey.shape[1])[None, :]  # dark on the left
+    shaded = (grey * shade).astype(np.uint8)
+    flat = cleanup.flatten_lighting(shaded)
+    paper_left, paper_right = np.median(flat[:, :40]), np.median(flat[:, -40:])
+    assert abs(float(paper_left) - float(paper_right)) < 15
+    assert flat.min() < 100  # ink still dark
+
+
+def test_rotate_grows_canvas_and_keeps_colour():
+    rgb = np.zeros((100, 200, 3), np.uint8)
+    out = deskew.rotate(rgb, 10)
+    assert out.ndim == 3 and out.shape[0] > 100 and out.shape[1] > 200
+
+
+def test_blank_page_does_not_crash():
+    blank = SourcePage(index=0, dpi=200, image=np.full((800, 600), 255, np.uint8))
+    prepared = prepare_page(blank)
+    assert prepared.orientation in (0, 90, 180, 270)
+    assert isinstance(Image.fromarray(prepared.display), Image.Image)

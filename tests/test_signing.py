@@ -1,0 +1,75 @@
+"""PAdES signing and verification with a development certificate; poppler's pdfsig agrees."""
+import io
+
+import numpy as np
+import pytest
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from ocr import PageText, PdfInfo, PdfPage, build_pdf
+from ocr.textpdf import encode_page_image
+from signing import Stamp, ensure_dev_pkcs12, load_pkcs12_signer, sign_pdf, verify_pdf
+
+from .conftest import run
+
+
+@pytest.fixture(scope="module")
+def signer(tmp_path_factory):
+    p12 = ensure_dev_pkcs12(tmp_path_factory.mktemp("pki") / "dev.p12", "UBND xã Thử Nghiệm")
+    return load_pkcs12_signer(str(p12), None)
+
+
+@pytest.fixture(scope="module")
+def signed(signer) -> bytes:
+    image = np.full((1169, 827), 255, np.uint8)
+    image[100:140, 100:700] = 90  # grey: stored as JPEG
+    text = PageText(index=0, width=827, height=1169, dpi=100, source="ocr", orientation=0, skew=0.0, words=[])
+    pdf = build_pdf([PdfPage(text, encode_page_image(image, 100))], PdfInfo(title="t", document_code="DEMO-1"))
+    stamp = Stamp("BẢN SAO ĐIỆN TỬ", "UBND xã Thử Nghiệm", "Nguyễn Văn A", "DEMO-1", "DEMO-1")
+    return sign_pdf(pdf, signer, stamp)
+
+
+def test_signature_is_intact_and_reports_code_and_level(signed):
+    report = verify_pdf(signed)
+    assert report.all_valid and not report.all_trusted  # the dev certificate is never trusted
+    sig = report.signatures[0]
+    assert sig.intact and sig.pades_level == "B-B" and sig.coverage == "ENTIRE_FILE"
+    assert report.document_code == "DEMO-1"
+
+
+def test_trusted_when_its_root_is_configured(signed, signer):
+    from asn1crypto import x509
+
+    root = x509.Certificate.load(signer.signing_cert.dump())
+    assert verify_pdf(signed, trust_roots=[root]).all_trusted
+
+
+def test_pdfsig_and_qpdf_accept_the_signed_file(signed, tmp_path):
+    path = tmp_path / "s.pdf"
+    path.write_bytes(signed)
+    out = run("pdfsig", str(path)).stdout
+    assert "Signature is Valid" in out
+    assert run("qpdf", "--check", str(path)).returncode == 0
+
+
+def test_one_flipped_byte_is_reported(signed):
+    data = bytearray(signed)
+    i = data.index(b"\xff\xd8\xff") + 40  # inside the scan's JPEG data: the file still parses
+    data[i] ^= 0x01
+    report = verify_pdf(bytes(data))
+    assert not report.all_valid and not report.signatures[0].intact
+
+
+def test_page_added_after_signing_is_reported(signed):
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    page = generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/Page"),
+        generic.NameObject("/MediaBox"): generic.ArrayObject([generic.NumberObject(n) for n in (0, 0, 595, 842)]),
+        generic.NameObject("/Resources"): generic.DictionaryObject(),
+    })
+    writer.insert_page(page)
+    buf = io.BytesIO()
+    writer.write(buf)
+    report = verify_pdf(buf.getvalue())
+    assert report.signatures[0].intact  # the signed bytes are untouched...
+    assert report.signatures[0].changes_after_signing and not report.all_valid  # ...but a page was added
