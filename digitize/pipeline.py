@@ -7,6 +7,7 @@ original first, the manifest last, so a document exists only when complete.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from .errors import UserError
 from .fields import extract_fields
 from .services import Services
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 MANIFEST_SCHEMA = 1
 
@@ -100,9 +102,9 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
     timer = _Timer()
     with timer.stage("receive"):
         sub, pages, original_sha = receive(sub, services)
-    existing = services.catalog.find_by_original(original_sha, sub.owner_id)
-    if existing and (sub.kind is None or sub.kind == existing["kind"]):
-        return load_outcome(existing["code"], services, already_on_file=True)
+    on_file = _already_on_file(services, original_sha, sub)
+    if on_file is not None:
+        return on_file
 
     with timer.stage("ocr"):
         results = ocr.ocr_pages(pages, jobs=services.settings.ocr_jobs,
@@ -137,6 +139,20 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
     manifest["seconds"] = dict(timer.seconds)
     return Outcome(code=code, pages=len(texts), sha256=sha256_hex(signed), pdf=signed, manifest=manifest,
                    fields=fields, page_texts=texts)
+
+
+def _already_on_file(services: Services, original_sha: str, sub: Submission) -> Outcome | None:
+    """The document made earlier from this very file for this owner, if the warehouse still has it.
+
+    The catalog is derived data: an entry whose manifest is not in the warehouse does not count.
+    """
+    existing = services.catalog.find_by_original(original_sha, sub.owner_id)
+    if not existing or (sub.kind is not None and sub.kind != existing["kind"]):
+        return None
+    if not services.store.exists(layout.manifest_key(existing["code"])):
+        log.warning("catalog lists %s but its manifest is not in the warehouse; digitizing anew", existing["code"])
+        return None
+    return load_outcome(existing["code"], services, already_on_file=True)
 
 
 def _allocate_code(services: Services, day: date, kind: str) -> str:

@@ -93,3 +93,20 @@ def test_bad_owner_and_missing_file(home, tmp_path):
     assert res.returncode == 1 and "[invalid_owner_id]" in res.stderr
     res = run(*DIGITIZE, "verify", str(tmp_path / "nope.pdf"), env=_env(home))
     assert res.returncode == 1 and "[unreadable_file]" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_catalog_entry_without_objects_is_not_on_file(home, tmp_path):
+    """The warehouse is the record: a stale catalog row must not stand in for a missing document."""
+    from digitize.pipeline import Submission, process
+    from digitize.services import Services
+    from digitize.settings import Settings
+
+    services = Services(Settings(home=home))
+    data = (SAMPLES / "sample-01-quyet-dinh.png").read_bytes()
+    first = process(Submission(data, "a.png", "001090012345"), services)
+    import shutil
+
+    shutil.rmtree(home / "warehouse" / "documents" / first.code)  # lost objects, catalog still lists them
+    second = process(Submission(data, "a.png", "001090012345"), services)
+    assert not second.already_on_file and second.code != first.code
+    assert process(Submission(data, "a.png", "001090012345"), services).code == second.code
