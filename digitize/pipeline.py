@@ -146,13 +146,13 @@ def _already_on_file(services: Services, original_sha: str, sub: Submission) -> 
 
     The catalog is derived data: an entry whose manifest is not in the warehouse does not count.
     """
-    existing = services.catalog.find_by_original(original_sha, sub.owner_id)
-    if not existing or (sub.kind is not None and sub.kind != existing["kind"]):
-        return None
-    if not services.store.exists(layout.manifest_key(existing["code"])):
-        log.warning("catalog lists %s but its manifest is not in the warehouse; digitizing anew", existing["code"])
-        return None
-    return load_outcome(existing["code"], services, already_on_file=True)
+    for existing in services.catalog.find_by_original(original_sha, sub.owner_id):
+        if sub.kind is not None and sub.kind != existing["kind"]:
+            continue
+        if services.store.exists(layout.manifest_key(existing["code"])):
+            return load_outcome(existing["code"], services, already_on_file=True)
+        log.warning("catalog lists %s but its manifest is not in the warehouse", existing["code"])
+    return None
 
 
 def _allocate_code(services: Services, day: date, kind: str) -> str:

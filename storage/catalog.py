@@ -59,14 +59,13 @@ class Catalog:
         with self.engine.begin() as conn:
             conn.execute(stmt)
 
-    def find_by_original(self, sha256: str, owner_id: str | None) -> dict | None:
-        """The document already made from this exact file for this owner, if any."""
+    def find_by_original(self, sha256: str, owner_id: str | None) -> list[dict]:
+        """Documents already made from this exact file for this owner, newest first."""
         q = sa.select(documents).where(documents.c.original_sha256 == sha256,
                                        documents.c.owner_id.is_(None) if owner_id is None
                                        else documents.c.owner_id == owner_id)
         with self.engine.connect() as conn:
-            row = conn.execute(q.limit(1)).mappings().first()
-        return dict(row) if row else None
+            return [dict(r) for r in conn.execute(q.order_by(documents.c.created_at.desc())).mappings()]
 
     def get(self, code: str) -> dict | None:
         with self.engine.connect() as conn:
