@@ -1,0 +1,25 @@
+"""Header fields of administrative documents from recognized text."""
+from digitize.fields import extract_fields
+from ocr import PageText, Word
+
+
+def _page(lines: list[str]) -> PageText:
+    words = [Word(t, 0, 0, 10, 10, 95.0, 1, 1, i) for i, line in enumerate(lines) for t in line.split()]
+    return PageText(index=0, width=100, height=100, dpi=300, source="ocr", orientation=0, skew=0.0, words=words)
+
+
+def test_admin_header_fields():
+    page = _page(["ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TỈNH KON TUM Độc lập - Tự do - Hạnh phúc",
+                  "Số: 1311/KH-UBND Kon Tum, ngày 08 tháng 5 năm 2023", "KẾ HOẠCH", "Triển khai số hóa hồ sơ"])
+    result = extract_fields([page])
+    assert result["kind"] == "admin" and result["classification"]["kind"] == "admin"
+    f = result["fields"]
+    assert f["number"]["value"] == "1311/KH-UBND"
+    assert f["place"]["value"] == "Kon Tum" and f["date"]["value"] == "2023-05-08"
+    assert f["doc_type"]["value"] == "KẾ HOẠCH" and f["number"]["source"] == "ocr"
+
+
+def test_other_documents_and_impossible_dates():
+    assert extract_fields([_page(["Hóa đơn bán lẻ", "Tổng cộng 120.000 đồng"])])["kind"] == "other"
+    page = _page(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 5/QĐ-UBND Hà Nội, ngày 31 tháng 02 năm 2024"])
+    assert "date" not in extract_fields([page])["fields"]
