@@ -22,7 +22,7 @@ MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
 _NUMBER = re.compile(r"Số\s*[:.]?\s*(\d+\s*/\s*[0-9A-ZĐa-zđ]+(?:\s*-\s*[0-9A-ZĐa-zđ]+)*)")
 _WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?"
-_PLACE_DATE = re.compile(rf"((?:{_WORD}\s){{0,4}}{_WORD})\s*,\s*ngày\s+(\d{{1,2}})\s+tháng\s+(\d{{1,2}})\s+năm\s+(\d{{4}})")
+_PLACE_DATE = re.compile(rf"(?<!\S)((?:{_WORD}\s){{0,4}}{_WORD})\s*,\s*ngày\s+(\d{{1,2}})\s+tháng\s+(\d{{1,2}})\s+năm\s+(\d{{4}})")
 
 
 @dataclass
