@@ -11,7 +11,7 @@ import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
 import ocr
@@ -24,6 +24,7 @@ from .fields import extract_fields
 from .services import Services
 
 log = logging.getLogger(__name__)
+VIETNAM = timezone(timedelta(hours=7))
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 MANIFEST_SCHEMA = 1
 
@@ -114,7 +115,7 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
         fields = extract_fields(texts, sub.kind)
     kind = fields["kind"]
     with timer.stage("code"):
-        today = datetime.now(timezone.utc).astimezone().date()
+        today = datetime.now(VIETNAM).date()  # the counter's day, whatever the server's clock zone
         code = _allocate_code(services, today, kind)
     with timer.stage("pdf"):
         info = ocr.PdfInfo(title=_title(fields, sub.filename), author=services.settings.agency_name,
