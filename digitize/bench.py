@@ -11,9 +11,11 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import ocr
@@ -37,10 +39,15 @@ def _pages(corpus: Path, limit: int) -> list[tuple[Path, dict, str]]:
     return out
 
 
-def _ours(image: Path) -> tuple[str, int, float, float]:
+def _ours(image: Path) -> tuple[ocr.PageText, float]:
     t = time.perf_counter()
-    result = ocr.ocr_page(ocr.load_pages(image.read_bytes())[0], keep_image=False)
-    return result.text.text, result.text.orientation, result.text.skew, time.perf_counter() - t
+    data = image.read_bytes()
+    t_load = time.perf_counter()
+    page = ocr.load_pages(data)[0]
+    load = time.perf_counter() - t_load
+    result = ocr.ocr_page(page, keep_image=False)
+    result.text.seconds = {"load": load, **result.text.seconds}
+    return result.text, time.perf_counter() - t
 
 
 def _bare_tesseract(image: Path) -> tuple[str, float]:
@@ -50,11 +57,20 @@ def _bare_tesseract(image: Path) -> tuple[str, float]:
     return out, time.perf_counter() - t
 
 
-def _ocrmypdf(image: Path, dpi: int) -> tuple[str, float]:
+def _ocrmypdf_command() -> list[str] | None:
+    """OCRmyPDF from this Python environment, else from PATH; None when it is not installed."""
+    beside = Path(sys.executable).parent / "ocrmypdf"
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("ocrmypdf")
+    return [found] if found else None
+
+
+def _ocrmypdf(command: list[str], image: Path, dpi: int) -> tuple[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "o.pdf"
         t = time.perf_counter()
-        subprocess.run(["ocrmypdf", "-l", "vie", "--deskew", "--rotate-pages", "--jobs", "1", "--image-dpi",
+        subprocess.run([*command, "-l", "vie", "--deskew", "--rotate-pages", "--jobs", "1", "--image-dpi",
                         str(dpi), "--output-type", "pdf", "-q", str(image), str(out)], capture_output=True,
                        env={**os.environ, "OMP_THREAD_LIMIT": "1"})
         seconds = time.perf_counter() - t
@@ -62,33 +78,65 @@ def _ocrmypdf(image: Path, dpi: int) -> tuple[str, float]:
     return text, seconds
 
 
-def run_ocr_bench(corpus: Path, *, limit: int = 0, baseline: bool = True, as_json: bool = False) -> int:
+def _ocr_one_page(image: Path) -> int:
+    """What a worker does for one page: load, prepare, recognize, encode the page image."""
+    ocr.ocr_page(ocr.load_pages(image.read_bytes())[0], keep_image=True)
+    return 1
+
+
+def pages_per_minute(images: list[Path], processes: int) -> float:
+    """Throughput of `processes` worker processes over the same pages (each page a job)."""
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        list(pool.map(_ocr_one_page, images[:processes]))  # start-up and imports are not counted
+        t = time.perf_counter()
+        done = sum(pool.map(_ocr_one_page, images))
+        return done / (time.perf_counter() - t) * 60
+
+
+def run_ocr_bench(corpus: Path, *, limit: int = 0, baseline: bool = True, as_json: bool = False,
+                  throughput: bool = False) -> int:
     pages = _pages(corpus, limit)
     if not pages:
         print(f"no benchmark pages in {corpus}")
         return 1
-    have_ocrmypdf = baseline and shutil.which("ocrmypdf") is not None
+    ocrmypdf = _ocrmypdf_command() if baseline else None
+    have_ocrmypdf = ocrmypdf is not None
     rows: dict[int, list[dict]] = defaultdict(list)
     for image, meta, truth in pages:
         d = meta.get("degradation", {})
-        text, turned, skew, seconds = _ours(image)
+        result, seconds = _ours(image)
+        text = result.text
         want_turn = ((90 if d.get("rot90") else 0) + (180 if d.get("flip180") else 0)) % 360
         row = {"page": image.name, "cer": cer(truth, text), "cer_nodia": cer(truth, text, diacritics=False),
-               "orientation_ok": turned == want_turn, "deskew_err": abs(skew - float(d.get("angle", 0.0))),
-               "seconds": seconds}
+               "orientation_ok": result.orientation == want_turn,
+               "deskew_err": abs(result.skew - float(d.get("angle", 0.0))), "seconds": seconds,
+               "stages": result.seconds}
         if baseline:
             bare_text, bare_s = _bare_tesseract(image)
             row.update(bare_cer=cer(truth, bare_text), bare_seconds=bare_s)
         if have_ocrmypdf:
-            o_text, o_s = _ocrmypdf(image, int(meta.get("dpi", 300)))
+            o_text, o_s = _ocrmypdf(ocrmypdf, image, int(meta.get("dpi", 300)))
             row.update(ocrmypdf_cer=cer(truth, o_text), ocrmypdf_seconds=o_s)
         rows[int(meta.get("level", 0))].append(row)
     summary = {f"L{level}": _summarize(r) for level, r in sorted(rows.items())}
-    summary["all"] = _summarize([r for rs in rows.values() for r in rs])
+    everything = [r for rs in rows.values() for r in rs]
+    summary["all"] = _summarize(everything)
+    stages = {k: statistics.fmean(r["stages"].get(k, 0.0) for r in everything)
+              for k in dict.fromkeys(k for r in everything for k in r["stages"])}
+    scaling = None
+    if throughput:
+        images = [image for image, _, _ in pages]
+        one, two = pages_per_minute(images, 1), pages_per_minute(images, 2)
+        scaling = {"pages": len(images), "one_process_ppm": one, "two_processes_ppm": two, "ratio": two / one}
     if as_json:
-        print(json.dumps({"levels": summary, "pages": rows}, ensure_ascii=False, indent=1))
-    else:
-        _print_table(summary, baseline, have_ocrmypdf)
+        print(json.dumps({"levels": summary, "stages": stages, "throughput": scaling, "pages": rows},
+                         ensure_ascii=False, indent=1))
+        return 0
+    _print_table(summary, baseline, have_ocrmypdf)
+    print("stages, mean s/page: " + ", ".join(f"{k} {v:.3f}" for k, v in stages.items()))
+    if scaling:
+        print(f"throughput over {scaling['pages']} pages: 1 process {scaling['one_process_ppm']:.1f} pages/min, "
+              f"2 processes {scaling['two_processes_ppm']:.1f} pages/min, ×{scaling['ratio']:.2f}")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Making a page easy to read for Tesseract: grey, red seal ink removed, lighting flattened."""
+"""Making a page easy to read for Tesseract: scanner borders cropped, grey, red seal ink
+removed, lighting flattened."""
 from __future__ import annotations
 
 import cv2
@@ -7,6 +8,33 @@ import numpy as np
 
 def to_grey(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+
+
+def border_box(grey: np.ndarray, dark: int = 110, most: float = 0.15) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of the page inside the dark bands a scanner's lid or bed leaves.
+
+    A band is a run of rows (or columns) from an edge that are dark on average; text rows never are.
+    At most `most` of each side is cut, so a dark page is not cropped away.
+    """
+    h, w = grey.shape
+    rows, cols = grey.mean(axis=1), grey.mean(axis=0)
+
+    def run(values: np.ndarray, limit: int) -> int:
+        n = 0
+        while n < limit and values[n] < dark:
+            n += 1
+        return n
+
+    top, bottom = run(rows, int(h * most)), run(rows[::-1], int(h * most))
+    left, right = run(cols, int(w * most)), run(cols[::-1], int(w * most))
+    return top, h - bottom, left, w - right
+
+
+def crop_borders(image: np.ndarray) -> np.ndarray:
+    top, bottom, left, right = border_box(to_grey(image))
+    if (top, left) == (0, 0) and (bottom, right) == image.shape[:2]:
+        return image
+    return np.ascontiguousarray(image[top:bottom, left:right])
 
 
 def drop_red_ink(rgb: np.ndarray) -> np.ndarray:
@@ -26,6 +54,9 @@ def drop_red_ink(rgb: np.ndarray) -> np.ndarray:
     return out
 
 
+EVEN_LIGHT = 24  # grey levels between the brightest and darkest paper below which light counts as even
+
+
 def flatten_lighting(grey: np.ndarray) -> np.ndarray:
     """Divide by the paper's brightness so shadows and uneven light become white."""
     h, w = grey.shape
@@ -34,6 +65,8 @@ def flatten_lighting(grey: np.ndarray) -> np.ndarray:
     # Closing removes the ink (narrower than the kernel) and leaves the paper's light.
     paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
     paper = cv2.GaussianBlur(paper, (0, 0), 5)
+    if int(paper.max()) - int(paper.min()) < EVEN_LIGHT:
+        return grey
     paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
     return cv2.divide(grey, np.maximum(paper, 1), scale=255)
 

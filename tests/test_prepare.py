@@ -58,3 +58,19 @@ def test_blank_page_does_not_crash():
     prepared = prepare_page(blank)
     assert prepared.orientation in (0, 90, 180, 270)
     assert isinstance(Image.fromarray(prepared.display), Image.Image)
+
+
+def test_dark_scanner_borders_are_cropped():
+    page = np.asarray(text_page(), dtype=np.uint8)
+    scan = np.full((page.shape[0] + 70, page.shape[1] + 50), 30, np.uint8)  # dark scanner bed around
+    scan[40:40 + page.shape[0], 20:20 + page.shape[1]] = page
+    top, bottom, left, right = cleanup.border_box(scan)
+    assert (top, left) == (40, 20)
+    assert (bottom, right) == (40 + page.shape[0], 20 + page.shape[1])
+    prepared = prepare_page(SourcePage(index=0, dpi=200, image=scan))
+    assert prepared.display.shape == page.shape  # nothing dark left around the page
+
+
+def test_page_without_borders_is_not_cropped():
+    page = np.asarray(text_page(), dtype=np.uint8)
+    assert cleanup.crop_borders(page) is page

@@ -1,0 +1,88 @@
+"""Counter-scanner damage at the corpus levels: skew, noise, blur, JPEG, shading,
+pages upside down or sideways, red seals, colour at 200 dpi.
+
+Levels follow ../shared/corpus/ocr/README.md: L0 clean 300 dpi; L1 skew up to 4°, light noise,
+JPEG; L2 skew 4–12°, blur, uneven light, noise, sometimes upside down; L3 as L2 plus a red seal,
+colour, 200 dpi, sometimes turned 90°.
+"""
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+from .admin_page import font
+
+
+def degradation_for(level: int, rng: random.Random) -> dict:
+    """Random damage for a level, in the corpus JSON's keys (angle counter-clockwise, degrees)."""
+    d = {"angle": 0.0, "noise": 0.0, "blur": 0.0, "jpeg": None, "shade": 0.0, "flip180": False, "seal": False,
+         "rot90": False, "dpi": 300}
+    if level == 1:
+        d.update(angle=round(rng.uniform(-4, 4), 2), noise=round(rng.uniform(3, 10), 1), jpeg=rng.randint(60, 85))
+    elif level >= 2:
+        d.update(angle=round(rng.choice([-1, 1]) * rng.uniform(4, 12), 2), noise=round(rng.uniform(8, 18), 1),
+                 blur=round(rng.uniform(0.5, 1.2), 2), jpeg=rng.randint(40, 70), shade=round(rng.uniform(15, 40), 1),
+                 flip180=rng.random() < 0.4)
+    if level == 3:
+        d.update(angle=round(rng.choice([-1, 1]) * rng.uniform(4, 8), 2), seal=True, rot90=rng.random() < 0.6,
+                 dpi=200)
+    return d
+
+
+def stamp_seal(img: Image.Image, centre: tuple[int, int], dpi: int, inscription: str) -> Image.Image:
+    """A red round seal multiplied over the page, as ink is: black text under it stays black."""
+    rgb = img.convert("RGB")
+    r = round(18 / 25.4 * dpi)
+    layer = Image.new("RGB", rgb.size, (255, 255, 255))
+    d = ImageDraw.Draw(layer)
+    red = (214, 40, 48)
+    cx, cy = centre
+    width = max(2, dpi // 75)
+    d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=width)
+    d.ellipse((cx - r * 0.72, cy - r * 0.72, cx + r * 0.72, cy + r * 0.72), outline=red, width=width)
+    star = [(cx + r * 0.3 * (1 if i % 2 == 0 else 0.4) * math.cos(math.pi / 2 + i * math.pi / 5),
+             cy - r * 0.3 * (1 if i % 2 == 0 else 0.4) * math.sin(math.pi / 2 + i * math.pi / 5)) for i in range(10)]
+    d.polygon(star, fill=red)
+    letters = font("dejavu-serif", "Bold", max(8, round(r * 0.17)))
+    for i, ch in enumerate(inscription):
+        a = math.pi * (0.9 + 1.2 * i / max(1, len(inscription) - 1))
+        d.text((cx + r * 0.86 * math.cos(a), cy + r * 0.86 * math.sin(a)), ch, font=letters, fill=red, anchor="mm")
+    ink = np.asarray(layer, dtype=np.float32) / 255
+    page = np.asarray(rgb, dtype=np.float32)
+    return Image.fromarray((page * ink).astype(np.uint8))
+
+
+def apply(img: Image.Image, d: dict, rng: random.Random, *, colour: bool = False) -> Image.Image:
+    """The page as the scanner returns it. `img` is the clean page at d['dpi'] (grey or RGB)."""
+    np_rng = np.random.default_rng(rng.randint(0, 2**31))
+    if colour:
+        paper = np.array([250, 245, 232], dtype=np.float32) / 255
+        img = Image.fromarray((np.asarray(img.convert("RGB"), dtype=np.float32) * paper).astype(np.uint8))
+    fill = 255 if img.mode == "L" else (250, 245, 232)
+    if d["angle"]:
+        img = img.rotate(d["angle"], resample=Image.BICUBIC, expand=True, fillcolor=fill)
+    if d["flip180"]:
+        img = img.rotate(180)
+    if d["rot90"]:
+        img = img.rotate(90, expand=True)
+    if d["blur"]:
+        img = img.filter(ImageFilter.GaussianBlur(d["blur"]))
+    arr = np.asarray(img, dtype=np.float32)
+    per_pixel = (lambda a: a[..., None]) if arr.ndim == 3 else (lambda a: a)  # noqa: E731
+    if d["shade"]:
+        arr = arr * per_pixel(_shading(arr.shape[:2], d["shade"], np_rng))
+    if d["noise"]:
+        arr = arr + per_pixel(np_rng.normal(0, d["noise"], arr.shape[:2]))
+    return Image.fromarray(arr.clip(0, 255).astype(np.uint8))
+
+
+def _shading(shape: tuple[int, int], strength: float, np_rng: np.random.Generator) -> np.ndarray:
+    """Light falling off towards one corner, as under a lifted scanner lid; 1 = full light."""
+    h, w = shape
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    corner_x, corner_y = np_rng.choice([0, w]), np_rng.choice([0, h])
+    dist = np.hypot(x - corner_x, y - corner_y) / math.hypot(w, h)
+    return 1 - (strength / 255) * 2.2 * np.clip(1 - dist * 1.4, 0, 1) ** 2
