@@ -175,3 +175,44 @@ def _print_table(summary: dict, baseline: bool, have_ocrmypdf: bool) -> None:
         print(line)
     if not have_ocrmypdf and baseline:
         print("(OCRmyPDF is not installed: its columns are left out)")
+
+
+def run_pdf_bench(corpus: Path, *, limit: int = 0) -> int:
+    """Per page: OCR time, then what the archival PDF adds (page image encoding, PDF build, PAdES
+    signature with a local key, no network), its share of the OCR time, and the PDF's size."""
+    import tempfile as _tempfile
+
+    from signing import Stamp, ensure_dev_pkcs12, load_pkcs12_signer, sign_pdf
+
+    pages = _pages(corpus, limit)
+    if not pages:
+        print(f"no benchmark pages in {corpus}")
+        return 1
+    with _tempfile.TemporaryDirectory() as tmp:
+        signer = load_pkcs12_signer(str(ensure_dev_pkcs12(Path(tmp) / "bench.p12", "Bench")), None)
+    stamp = Stamp("BẢN SAO ĐIỆN TỬ TỪ BẢN GIẤY", "Cơ quan thử nghiệm", "Bench", "DEMO-1", "DEMO-1")
+    rows: dict[int, list[dict]] = defaultdict(list)
+    for image, meta, _ in pages:
+        page = ocr.load_pages(image.read_bytes())[0]
+        t = time.perf_counter()
+        result = ocr.ocr_page(page, keep_image=True)
+        ocr_s = time.perf_counter() - t
+        encode_s = result.text.seconds.get("encode_image", 0.0)
+        t = time.perf_counter()
+        pdf = ocr.build_pdf([result.pdf_page()], ocr.PdfInfo(title=image.name, document_code="DEMO-1"))
+        build_s = time.perf_counter() - t
+        t = time.perf_counter()
+        signed = sign_pdf(pdf, signer, stamp)
+        sign_s = time.perf_counter() - t
+        rows[int(meta.get("level", 0))].append({
+            "ocr": ocr_s - encode_s, "encode": encode_s, "build": build_s, "sign": sign_s,
+            "kb": len(signed) / 1024, "grey": not result.image.colour, "dpi": result.image.dpi})
+    print("level pages  OCR s/page  encode ms  build ms  sign ms  PDF+sign/OCR  KB/page (max)")
+    everything = [r for rs in rows.values() for r in rs]
+    for level, rs in [*((f"L{k}", v) for k, v in sorted(rows.items())), ("all", everything)]:
+        m = lambda k: statistics.fmean(r[k] for r in rs)  # noqa: E731,B023
+        share = (m("encode") + m("build") + m("sign")) / m("ocr")
+        print(f"{level:5} {len(rs):5} {m('ocr'):11.2f} {m('encode') * 1000:10.0f} {m('build') * 1000:9.0f} "
+              f"{m('sign') * 1000:8.0f} {share:12.1%}  {m('kb'):7.0f} ({max(r['kb'] for r in rs):.0f})")
+    print(f"slowest signature: {max(r['sign'] for r in everything) * 1000:.0f} ms")
+    return 0

@@ -65,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify", help="check the signatures of a PDF")
     v.add_argument("file", type=Path)
     v.add_argument("--trust", action="append", default=[], help="trusted root certificate (PEM/DER)")
+    v.add_argument("--at", type=_moment, help="check as of this time (ISO 8601), e.g. years ahead")
+    v.add_argument("--online", action="store_true", help="fetch OCSP responses and CRLs (default: offline)")
     v.add_argument("--json", action="store_true")
     v.set_defaults(run=cmd_verify)
 
@@ -74,9 +76,27 @@ def _parser() -> argparse.ArgumentParser:
     bo.add_argument("corpus", type=Path)
     bo.add_argument("--limit", type=int, default=0, help="pages per level at most (0: all)")
     bo.add_argument("--no-baseline", action="store_true", help="skip bare Tesseract and OCRmyPDF")
+    bo.add_argument("--throughput", action="store_true",
+                    help="also measure pages per minute with one and two worker processes")
     bo.add_argument("--json", action="store_true")
     bo.set_defaults(run=cmd_bench_ocr)
+    bp = bsub.add_parser("pdf", help="archival PDF and signature cost against OCR time, and PDF size")
+    bp.add_argument("corpus", type=Path)
+    bp.add_argument("--limit", type=int, default=0, help="pages per level at most (0: all)")
+    bp.set_defaults(run=cmd_bench_pdf)
     return p
+
+
+def _moment(text: str):
+    from datetime import datetime
+
+    from signing.sign import VIETNAM
+
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"thời điểm không hợp lệ (ISO 8601, vd. 2035-01-01): {text}") from None
+    return when if when.tzinfo else when.replace(tzinfo=VIETNAM)
 
 
 def _configure_logging(debug: bool) -> None:
@@ -188,7 +208,7 @@ def cmd_verify(args) -> int:
 
     data = _read(args.file)
     roots = load_certificates(args.trust + Settings().trust_root_paths)
-    report = verify_pdf(data, trust_roots=roots)
+    report = verify_pdf(data, trust_roots=roots, at=args.at, online=args.online)
     if args.json:
         json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         print()
@@ -196,9 +216,14 @@ def cmd_verify(args) -> int:
         if not report.signatures:
             print("Tệp không có chữ ký số.")
         for s in report.signatures:
-            state = "hợp lệ" if s.intact and s.valid and not s.changes_after_signing else "KHÔNG hợp lệ"
+            ok = s.intact and s.valid and not s.revoked and not s.changes_after_signing
+            state = "hợp lệ" if ok else "KHÔNG hợp lệ"
             trust = "tin cậy" if s.trusted else "chưa được tin cậy"
-            print(f"{s.field}: {state}, {trust}; ký bởi {s.signer}; lúc {s.signing_time}; {s.pades_level}")
+            revocation = ("chứng thư ĐÃ BỊ THU HỒI" if s.revoked else
+                          "đã kiểm tra thu hồi" if s.revocation_checked else "chưa kiểm tra thu hồi")
+            stamp = f"; dấu thời gian {s.timestamp}" if s.timestamp else ""
+            print(f"{s.field}: {state}, {trust}; ký bởi {s.signer}; lúc {s.signing_time}{stamp}; "
+                  f"{s.pades_level}; {revocation}")
     if not report.all_valid:
         if not args.json:
             _error_line("signature_invalid", "Chữ ký không hợp lệ hoặc tài liệu đã bị thay đổi sau khi ký.",
@@ -207,10 +232,17 @@ def cmd_verify(args) -> int:
     return EXIT_OK if report.all_trusted else EXIT_UNTRUSTED
 
 
+def cmd_bench_pdf(args) -> int:
+    from .bench import run_pdf_bench
+
+    return run_pdf_bench(args.corpus, limit=args.limit)
+
+
 def cmd_bench_ocr(args) -> int:
     from .bench import run_ocr_bench
 
-    return run_ocr_bench(args.corpus, limit=args.limit, baseline=not args.no_baseline, as_json=args.json)
+    return run_ocr_bench(args.corpus, limit=args.limit, baseline=not args.no_baseline, as_json=args.json,
+                         throughput=args.throughput)
 
 
 if __name__ == "__main__":

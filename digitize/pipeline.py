@@ -128,7 +128,8 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
                                              agency=services.settings.agency_name,
                                              signer_name=signer_display_name(signer),
                                              document_code=code, qr_payload=code),
-                          timestamp_url=services.settings.timestamp_url or None)
+                          timestamp_url=services.settings.timestamp_url or None,
+                          level=services.settings.signature_level or None, trust_roots=services.trust_roots)
     with timer.stage("store"):
         manifest = _store(services, code, sub, original_sha, kind, signed, texts, fields, timer.seconds)
         services.catalog.add_document({

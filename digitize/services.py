@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from signing import ensure_dev_pkcs12, load_pkcs12_signer
+from signing import ensure_dev_pkcs12, load_certificates, load_pkcs11_signer, load_pkcs12_signer
 from storage import Catalog, LocalObjectStore, MinioObjectStore, ObjectStore
 
 from .codes import DocumentCodeFormat, check_agency_id
@@ -40,7 +40,15 @@ class Services:
     @cached_property
     def signer(self):
         s = self.settings
+        if s.pkcs11_module:
+            chain = load_certificates([s.signer_chain]) if s.signer_chain else None
+            return load_pkcs11_signer(s.pkcs11_module, s.pkcs11_token, s.pkcs11_key_label, s.pkcs11_pin,
+                                      chain=chain)
         if s.signer_pkcs12:
             return load_pkcs12_signer(s.signer_pkcs12, s.signer_password.encode() or None)
         dev = ensure_dev_pkcs12(Path(s.home) / "signing" / "dev-signer.p12", s.agency_name)
         return load_pkcs12_signer(str(dev), None)
+
+    @cached_property
+    def trust_roots(self) -> list:
+        return load_certificates(self.settings.trust_root_paths)

@@ -29,10 +29,18 @@ class Settings(BaseSettings):
     agency_name: str = "Cơ quan thử nghiệm (demo)"
     code_template: str = DEFAULT_TEMPLATE
 
-    # Signing: a PKCS#12 file, or a development certificate made on first use.
+    # Signing key: a PKCS#11 token if a module is given, else a PKCS#12 file, else a development
+    # certificate made on first use (marked "KHÔNG TIN CẬY").
+    pkcs11_module: str = ""  # e.g. /usr/lib/softhsm/libsofthsm2.so or the token vendor's library
+    pkcs11_token: str = ""
+    pkcs11_key_label: str = ""
+    pkcs11_pin: str = ""
+    signer_chain: str = ""  # PEM file of intermediate CA certificates, when the token lacks them
     signer_pkcs12: str = ""
     signer_password: str = ""
     copy_type: str = "BẢN SAO ĐIỆN TỬ TỪ BẢN GIẤY"
+    # PAdES level: B-B, B-T, B-LT or B-LTA; empty means B-T with a timestamp authority, else B-B.
+    signature_level: str = ""
     timestamp_url: str = ""
     trust_roots: str = ""  # comma-separated PEM/DER files
 

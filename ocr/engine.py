@@ -37,7 +37,7 @@ def ocr_page(page: SourcePage, *, keep_image: bool = True) -> PageResult:
     image = None
     if keep_image:
         t = time.perf_counter()
-        image = encode_page_image(prepared.display, prepared.dpi)
+        image = encode_page_image(prepared.display, prepared.dpi, flattened=prepared.for_ocr)
         seconds["encode_image"] = time.perf_counter() - t
     h, w = prepared.display.shape[:2]
     text = PageText(index=page.index, width=w, height=h, dpi=prepared.dpi, source="ocr",

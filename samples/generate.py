@@ -20,10 +20,10 @@ from PIL import Image
 from . import degrade
 from .admin_page import FONT_FILES, AdminPage, render
 
-DEMO = [  # name, format, level, font
-    ("sample-01-quyet-dinh", "png", 0, "liberation-serif"),
-    ("sample-02-cong-van", "jpg", 1, "dejavu-serif"),
-    ("sample-03-ke-hoach", "tif", 2, "noto-serif"),
+DEMO = [  # name, format, level, font, damage forced on top of the level's random one
+    ("sample-01-quyet-dinh", "png", 0, "liberation-serif", {}),
+    ("sample-02-cong-van", "jpg", 1, "dejavu-serif", {}),
+    ("sample-03-ke-hoach", "tif", 2, "noto-serif", {"flip180": True}),  # scanned upside down
 ]
 
 
@@ -77,14 +77,14 @@ def write_corpus(out: Path, pages_per_level: int, seed: int) -> list[Path]:
 def write_demo(out: Path, seed: int) -> list[Path]:
     rng = random.Random(seed)
     written = []
-    for name, fmt, level, font_family in DEMO:
-        img, truth = make_page(rng, level, font_family)
+    for name, fmt, level, font_family, forced in DEMO:
+        img, truth = make_page(rng, level, font_family, {**degrade.degradation_for(level, rng), **forced})
         path = out / f"{name}.{fmt}"
         dpi = truth["dpi"]
         if fmt == "tif":  # two pages, as a scanner's multi-page TIFF
             second, truth2 = make_page(rng, 0, font_family)
             img.save(path, save_all=True, append_images=[second], compression="tiff_lzw", dpi=(dpi, dpi))
-            truth["body_lines"] += truth2["body_lines"]
+            truth["body_lines"] += ["\f"] + truth2["body_lines"]  # a form feed between pages, as `digitize ocr`
             truth["pages"] = 2
         else:
             save_image(img, path, dpi, truth["degradation"]["jpeg"])

@@ -1,5 +1,9 @@
 """PAdES signing with pyHanko and the visible stamp of a digitized copy (Decree 30/2020).
 
+Levels: B-B (signature only), B-T (plus a timestamp from a TSA), B-LT (plus the chain's OCSP
+responses or CRLs, fetched now and embedded, so the signature can be checked offline after the
+certificate expires), B-LTA (plus a document timestamp over all that, renewable by archives).
+
 The stamp sits at the top right of page 1, has no picture, and states the copy
 type, the agency, the signer and the signing time (ISO 8601, +07:00) in a
 Times-compatible font, with the document code as text and as a QR code.
@@ -20,7 +24,10 @@ from pyhanko.pdf_utils import text as pdf_text
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.general import SigningError as PyhankoSigningError
 from pyhanko.stamp import QRPosition, QRStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from .errors import SigningError
 
@@ -47,19 +54,6 @@ class Stamp:
     signer_name: str
     document_code: str
     qr_payload: str
-
-
-@lru_cache(maxsize=4)
-def load_pkcs12_signer(path: str, passphrase: bytes | None) -> signers.SimpleSigner:
-    try:
-        signer = signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase)
-    except (OSError, ValueError) as exc:
-        raise SigningError("signer_unreadable", "Không đọc được chứng thư số ký (tệp PKCS#12).",
-                           f"Cannot read the PKCS#12 signing credentials at {path}: {exc}") from exc
-    if signer is None:
-        raise SigningError("signer_unreadable", "Không đọc được chứng thư số ký (tệp PKCS#12).",
-                           f"Cannot read the PKCS#12 signing credentials at {path}")
-    return signer
 
 
 def stamp_font_path() -> str:
@@ -105,11 +99,26 @@ def signer_display_name(signer: signers.Signer) -> str:
     return cert.subject.native.get("common_name") or cert.subject.human_friendly
 
 
+LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+
+
 def sign_pdf(pdf: bytes, signer: signers.Signer, stamp: Stamp, *, field_name: str = "Signature1",
-             timestamp_url: str | None = None, signing_time: datetime | None = None) -> bytes:
-    """The PDF with one more PAdES signature (B-B, or B-T when a timestamp authority is given)."""
+             timestamp_url: str | None = None, level: str | None = None,
+             trust_roots: list | None = None, signing_time: datetime | None = None) -> bytes:
+    """The PDF with one more PAdES signature at `level` (default: B-T with a TSA, else B-B).
+
+    B-LT and B-LTA fetch revocation data for the signer's chain from the URLs in its certificates
+    and need `trust_roots` to build that chain; a revoked or untrusted certificate is refused.
+    """
+    level = level or ("B-T" if timestamp_url else "B-B")
+    if level not in LEVELS:
+        raise SigningError("bad_level", f"Mức chữ ký {level} không hợp lệ (B-B, B-T, B-LT, B-LTA).",
+                           f"Unknown PAdES level {level}; use one of {', '.join(LEVELS)}")
+    if level != "B-B" and not timestamp_url:
+        raise SigningError("no_timestamp_authority", f"Mức {level} cần máy chủ dấu thời gian (DIGITIZE_TIMESTAMP_URL).",
+                           f"PAdES {level} needs a timestamp authority (DIGITIZE_TIMESTAMP_URL)")
+    long_term = level in ("B-LT", "B-LTA")
     when = (signing_time or datetime.now(VIETNAM)).astimezone(VIETNAM).replace(microsecond=0)
-    box = _top_right_box(pdf)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -117,22 +126,45 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, stamp: Stamp, *, field_name: st
         reason=stamp.copy_type,
         location=stamp.agency,
         name=stamp.signer_name,
+        embed_validation_info=long_term,
+        use_pades_lta=level == "B-LTA",
+        validation_context=ValidationContext(trust_roots=trust_roots or [], allow_fetching=True)
+        if long_term else None,
     )
     pdf_signer = signers.PdfSigner(
         meta, signer=signer, stamp_style=_stamp_style(stamp_font_path()),
-        new_field_spec=fields.SigFieldSpec(field_name, on_page=0, box=box),
+        new_field_spec=_new_field(pdf, field_name),
         timestamper=timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = pdf_signer.sign_pdf(writer, appearance_text_params={
-        "url": stamp.qr_payload,
-        "copy_type": stamp.copy_type,
-        "agency": stamp.agency,
-        "signer": stamp.signer_name,
-        "signing_time": when.isoformat(),
-        "code": stamp.document_code,
-    })
+    try:
+        out = pdf_signer.sign_pdf(writer, appearance_text_params={
+            "url": stamp.qr_payload,
+            "copy_type": stamp.copy_type,
+            "agency": stamp.agency,
+            "signer": stamp.signer_name,
+            "signing_time": when.isoformat(),
+            "code": stamp.document_code,
+        })
+    except (PathValidationError, PathBuildingError) as exc:
+        raise SigningError("signer_not_valid", "Chứng thư số ký không hợp lệ, đã bị thu hồi hoặc không tin cậy.",
+                           f"The signing certificate does not validate: {exc}") from exc
+    except (PyhankoSigningError, OSError) as exc:
+        if isinstance(exc.__cause__, (PathValidationError, PathBuildingError)):
+            raise SigningError("signer_not_valid", "Chứng thư số ký không hợp lệ, đã bị thu hồi hoặc không tin cậy.",
+                               f"The signing certificate does not validate: {exc.__cause__}") from exc
+        raise SigningError("signing_failed", "Không ký được tài liệu (máy chủ dấu thời gian hoặc thu hồi).",
+                           f"Signing failed: {exc}") from exc
     return out.getvalue()
+
+
+def _new_field(pdf: bytes, field_name: str) -> fields.SigFieldSpec | None:
+    """The first signature gets the visible stamp; later ones (e.g. an archivist's) are invisible."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        acro = doc.Root.get("/AcroForm")
+        if acro is not None and any(str(f.get("/FT")) == "/Sig" for f in acro.get("/Fields", [])):
+            return fields.SigFieldSpec(field_name)
+    return fields.SigFieldSpec(field_name, on_page=0, box=_top_right_box(pdf))
 
 
 def _top_right_box(pdf: bytes) -> tuple[float, float, float, float]:

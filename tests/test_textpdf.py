@@ -44,3 +44,43 @@ def test_bilevel_scans_stay_lossless():
     grey = img.copy()
     grey[0, 0] = 128
     assert not encode_page_image(grey, 200).bilevel
+
+
+def _decoded(page_image) -> np.ndarray:
+    """The page image as a PDF viewer sees it."""
+    pdf = build_pdf([PdfPage(PageText(index=0, width=page_image.width, height=page_image.height, dpi=100,
+                                      source="ocr", orientation=0, skew=0.0, words=[]), page_image)],
+                    PdfInfo(title="t"))
+    with pikepdf.open(__import__("io").BytesIO(pdf)) as doc:
+        return np.asarray(pikepdf.PdfImage(doc.pages[0].Resources.XObject.Im0).as_pil_image())
+
+
+def test_document_pages_are_sixteen_greys_with_white_paper():
+    rng = np.random.default_rng(1)
+    flat = np.full((300, 240), 235, np.uint8)
+    flat[100:110, 20:220] = 20  # a line of ink
+    scan = np.clip(flat.astype(int) + rng.normal(0, 12, flat.shape), 0, 255).astype(np.uint8)  # paper grain
+    encoded = encode_page_image(scan, 100, flattened=flat)
+    assert encoded.bits == 4 and encoded.flate and not encoded.bilevel
+    seen = _decoded(encoded)
+    assert seen.shape == scan.shape
+    assert (seen[:90] == 255).all()  # grain on the paper is gone
+    assert (seen[102:108, 30:210] == 0).all()  # ink is solid
+
+
+def test_photographs_stay_jpeg():
+    photo = np.tile(np.linspace(0, 255, 240, dtype=np.uint8), (300, 1))  # every grey, no paper
+    encoded = encode_page_image(photo, 100, flattened=photo)
+    assert encoded.bits == 8 and not encoded.flate
+    assert abs(int(_decoded(encoded)[150, 120]) - int(photo[150, 120])) < 10
+
+
+def test_red_seal_survives_paper_whitening():
+    rgb = np.full((100, 100, 3), 240, np.uint8)
+    rgb[40:60, 40:60] = (214, 40, 48)
+    flat = np.full((100, 100), 250, np.uint8)  # the OCR view: seal ink dropped, all paper
+    out = encode_page_image(rgb, 100, flattened=flat)
+    assert out.colour and out.bits == 8
+    seen = _decoded(out)
+    assert seen[50, 50, 0] > 150 and seen[50, 50, 1] < 100  # still red
+    assert (seen[5, 5] > 245).all()  # paper white
