@@ -165,7 +165,7 @@ def _allocate_code(services: Services, day: date, kind: str) -> str:
 
 def _store(services: Services, code: str, sub: Submission, original_sha: str, kind: str, signed: bytes,
            texts: list[ocr.PageText], fields: dict, seconds: dict) -> dict:
-    store, years = services.store, services.settings.retention_years
+    store, years = services.store, services.settings.retention_for(kind)
     ocr_json = json.dumps({"code": code, "pages": [t.to_json() for t in texts]}, ensure_ascii=False).encode()
     objects = {
         "signed_pdf": store.put(layout.document_key(code, "signed.pdf"), signed, "application/pdf",

@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     minio_bucket: str = "digitize"
     minio_secure: bool = False
     retention_years: int = 10
+    retention_by_kind: str = ""  # e.g. "birth=75,cccd=15": years per document kind, others retention_years
 
     # Catalog: SQLite in `home` unless a SQLAlchemy URL (e.g. postgresql+psycopg://…) is given.
     catalog_url: str = ""
@@ -58,6 +59,13 @@ class Settings(BaseSettings):
     @property
     def catalog(self) -> str:
         return self.catalog_url or f"sqlite:///{self.home / 'catalog.sqlite3'}"
+
+    def retention_for(self, kind: str) -> int:
+        for item in self.retention_by_kind.split(","):
+            name, _, years = item.partition("=")
+            if name.strip() == kind and years.strip().isdigit():
+                return int(years)
+        return self.retention_years
 
     @property
     def trust_root_paths(self) -> list[str]:

@@ -119,10 +119,13 @@ class MinioObjectStore:
 
     def _ensure_bucket(self) -> None:
         from minio.error import S3Error
+        from minio.sseconfig import Rule, SSEConfig
 
         try:
             if not self.client.bucket_exists(self.bucket):
+                # Object lock turns versioning on too; every object is encrypted at rest with the KMS key.
                 self.client.make_bucket(self.bucket, object_lock=True)
+                self.client.set_bucket_encryption(self.bucket, SSEConfig(Rule.new_sse_s3_rule()))
         except S3Error as exc:
             if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                 raise _unavailable(exc) from exc
@@ -190,6 +193,10 @@ class MinioObjectStore:
     def list(self, prefix: str) -> Iterator[str]:
         for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True):
             yield obj.object_name
+
+    def presigned_url(self, key: str, *, minutes: int = 5) -> str:
+        """A download link that stops working after `minutes`, for the portal to hand to a browser."""
+        return self.client.presigned_get_object(self.bucket, key, expires=timedelta(minutes=minutes))
 
 
 def _unavailable(exc: Exception) -> StorageError:

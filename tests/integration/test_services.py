@@ -3,7 +3,10 @@ import json
 import os
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 import uuid
+from datetime import datetime, timezone
 
 import pytest
 from minio.error import S3Error
@@ -92,3 +95,27 @@ def test_rq_job_through_redis_lands_in_minio(live, tmp_path):
     signed = services.store.get(manifest["objects"]["signed_pdf"]["key"])
     assert signed.startswith(b"%PDF") and manifest["objects"]["signed_pdf"]["sha256"] == result["sha256"]
     assert services.catalog.get(code)["owner_id"] == "001090012345"
+
+
+def test_minio_encrypts_at_rest_and_keeps_each_kind_its_years(live, tmp_path):
+    bucket = f"t-{uuid.uuid4().hex[:12]}"
+    settings = _settings(live, tmp_path, minio_bucket=bucket, retention_by_kind="birth=75")
+    services = Services(settings)
+    store = services.store
+    assert store.client.get_bucket_encryption(bucket).rule.sse_algorithm == "AES256"
+    from digitize.pipeline import process
+
+    sub = Submission((SAMPLES / "sample-01-quyet-dinh.png").read_bytes(), "a.png", owner_id="001090012345",
+                     kind="birth")
+    outcome = process(sub, services)
+    key = outcome.manifest["objects"]["signed_pdf"]["key"]
+    stat = store.client.stat_object(bucket, key)
+    assert stat.metadata.get("x-amz-server-side-encryption") == "AES256"
+    until = store.client.get_object_retention(bucket, key).retain_until_date
+    assert 74 * 365 < (until - datetime.now(timezone.utc)).days < 76 * 365
+
+    url = store.presigned_url(key, minutes=2)
+    with urllib.request.urlopen(url) as response:
+        assert response.read() == outcome.pdf
+    with pytest.raises(urllib.error.HTTPError):  # a link whose signature was tampered with is refused
+        urllib.request.urlopen(url.replace("X-Amz-Signature=", "X-Amz-Signature=0"))
