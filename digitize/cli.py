@@ -70,6 +70,22 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--json", action="store_true")
     v.set_defaults(run=cmd_verify)
 
+    f = sub.add_parser("find", help="query the catalog: by owner, dossier, code, agency/kind/dates, or full text")
+    f.add_argument("--owner", help="documents of a citizen (CCCD) or organisation (tax code)")
+    f.add_argument("--kind", help="admin, cccd, birth or other")
+    f.add_argument("--valid-on", type=_day, help="only documents issued by and not expired on this date")
+    f.add_argument("--dossier", help="documents of a dossier")
+    f.add_argument("--code", help="one document by its code")
+    f.add_argument("--agency", help="documents digitized by an agency")
+    f.add_argument("--since", type=_day, help="digitized on or after this date")
+    f.add_argument("--until", type=_day, help="digitized before this date")
+    f.add_argument("--text", help='full text, diacritics optional: "quyet dinh" finds "quyết định"')
+    f.add_argument("--limit", type=int, default=50)
+    f.set_defaults(run=cmd_find)
+
+    r = sub.add_parser("reindex", help="rebuild the catalog from the manifests in the warehouse")
+    r.set_defaults(run=cmd_reindex)
+
     b = sub.add_parser("bench", help="benchmarks")
     bsub = b.add_subparsers(required=True, metavar="WHAT")
     bo = bsub.add_parser("ocr", help="OCR accuracy and speed on a corpus directory, beside bare Tesseract")
@@ -84,7 +100,21 @@ def _parser() -> argparse.ArgumentParser:
     bp.add_argument("corpus", type=Path)
     bp.add_argument("--limit", type=int, default=0, help="pages per level at most (0: all)")
     bp.set_defaults(run=cmd_bench_pdf)
+    bc = bsub.add_parser("catalog", help="fill an empty catalog with synthetic documents and time the queries")
+    bc.add_argument("--rows", type=int, default=100_000)
+    bc.add_argument("--url", help="an EMPTY catalog (SQLAlchemy URL); default: a temporary SQLite file")
+    bc.add_argument("--queries", type=int, default=300)
+    bc.set_defaults(run=cmd_bench_catalog)
     return p
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ngày không hợp lệ (YYYY-MM-DD): {text}") from None
 
 
 def _moment(text: str):
@@ -191,6 +221,46 @@ def cmd_process(args) -> int:
     return EXIT_FAIL if failed else EXIT_OK
 
 
+def cmd_find(args) -> int:
+    from datetime import datetime, time
+
+    from .codes import check_kind, check_owner_id
+    from .pipeline import VIETNAM
+    from .services import Services
+
+    catalog = Services().catalog
+    at_midnight = lambda d: datetime.combine(d, time(), VIETNAM) if d else None  # noqa: E731
+    if args.code:
+        found = [d for d in [catalog.get(args.code.strip().upper())] if d]
+    elif args.text:
+        found = catalog.search(args.text, limit=args.limit)
+    elif args.owner:
+        found = catalog.documents_of_owner(check_owner_id(args.owner), check_kind(args.kind) if args.kind else None,
+                                           valid_on=args.valid_on, limit=args.limit)
+    elif args.dossier:
+        found = catalog.documents_of_dossier(args.dossier.strip().upper())
+    else:
+        found = catalog.find(agency_id=args.agency, kind=check_kind(args.kind) if args.kind else None,
+                             since=at_midnight(args.since), until=at_midnight(args.until), limit=args.limit)
+    for doc in found:
+        doc.pop("text", None)
+        doc.pop("search_text", None)
+        doc["dossiers"] = catalog.dossiers_of(doc["code"])
+    json.dump({"count": len(found), "documents": found}, sys.stdout, ensure_ascii=False, indent=1, default=str)
+    print()
+    return EXIT_OK
+
+
+def cmd_reindex(args) -> int:
+    from .reindex import reindex
+    from .services import Services
+
+    show = (lambda n: print(f"đã lập chỉ mục {n} giấy tờ", end="\r", file=sys.stderr)) if sys.stderr.isatty() else None
+    count = reindex(Services(), progress=show)
+    print(f"Đã lập lại chỉ mục: {count} giấy tờ.")
+    return EXIT_OK
+
+
 def _report_file_error(exc: Exception, path: Path) -> bool:
     from .errors import describe
 
@@ -230,6 +300,12 @@ def cmd_verify(args) -> int:
                         "A signature is invalid or the document changed after signing.")
         return EXIT_FAIL
     return EXIT_OK if report.all_trusted else EXIT_UNTRUSTED
+
+
+def cmd_bench_catalog(args) -> int:
+    from .bench_catalog import run_catalog_bench
+
+    return run_catalog_bench(args.rows, args.url, queries=args.queries)
 
 
 def cmd_bench_pdf(args) -> int:

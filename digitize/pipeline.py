@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
+import edlib
+
 import ocr
 from signing import Stamp, sign_pdf, signer_display_name
 from storage import layout, sha256_hex
+from storage.catalog import fold
 
 from .codes import check_kind, check_owner_id, parse_dossier_code
 from .errors import UserError
@@ -60,6 +63,7 @@ class Outcome:
     fields: dict
     page_texts: list[ocr.PageText] = field(default_factory=list)
     already_on_file: bool = False
+    duplicate: str | None = None  # "same_file" or "rescan" when the paper was already on file
 
     def summary(self) -> dict:
         return {
@@ -67,6 +71,7 @@ class Outcome:
             "pages": self.pages,
             "sha256": self.sha256,
             "already_on_file": self.already_on_file,
+            "duplicate": self.duplicate,
             "kind": self.manifest["kind"],
             "owner_id": self.manifest["owner_id"],
             "dossier_code": self.manifest["dossier_code"],
@@ -105,6 +110,7 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
         sub, pages, original_sha = receive(sub, services)
     on_file = _already_on_file(services, original_sha, sub)
     if on_file is not None:
+        link_dossier(services, on_file.code, sub.dossier_code)
         return on_file
 
     with timer.stage("ocr"):
@@ -114,9 +120,13 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
     with timer.stage("fields"):
         fields = extract_fields(texts, sub.kind)
     kind = fields["kind"]
+    rescan = _rescan_of(services, sub.owner_id, kind, texts)
+    if rescan is not None:
+        link_dossier(services, rescan.code, sub.dossier_code)
+        return rescan
     with timer.stage("code"):
         today = datetime.now(VIETNAM).date()  # the counter's day, whatever the server's clock zone
-        code = _allocate_code(services, today, kind)
+        code, scope, sequence = _allocate_code(services, today, kind)
     with timer.stage("pdf"):
         info = ocr.PdfInfo(title=_title(fields, sub.filename), author=services.settings.agency_name,
                            subject=f"{kind} {sub.dossier_code or ''}".strip(), document_code=code)
@@ -131,13 +141,9 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
                           timestamp_url=services.settings.timestamp_url or None,
                           level=services.settings.signature_level or None, trust_roots=services.trust_roots)
     with timer.stage("store"):
-        manifest = _store(services, code, sub, original_sha, kind, signed, texts, fields, timer.seconds)
-        services.catalog.add_document({
-            "code": code, "owner_id": sub.owner_id, "kind": kind, "agency_id": services.agency_id,
-            "dossier_code": sub.dossier_code, "original_sha256": original_sha,
-            "signed_sha256": manifest["objects"]["signed_pdf"]["sha256"], "pages": len(texts),
-            "title": info.title, "text": "\n\f".join(t.text for t in texts),
-        })
+        manifest = _store(services, code, sub, original_sha, kind, signed, texts, fields, timer.seconds,
+                          title=info.title, code_scope=scope, code_sequence=sequence)
+        services.catalog.add_document(catalog_row(manifest, "\n\f".join(t.text for t in texts), fields))
     manifest["seconds"] = dict(timer.seconds)
     return Outcome(code=code, pages=len(texts), sha256=sha256_hex(signed), pdf=signed, manifest=manifest,
                    fields=fields, page_texts=texts)
@@ -152,19 +158,82 @@ def _already_on_file(services: Services, original_sha: str, sub: Submission) -> 
         if sub.kind is not None and sub.kind != existing["kind"]:
             continue
         if services.store.exists(layout.manifest_key(existing["code"])):
-            return load_outcome(existing["code"], services, already_on_file=True)
+            return load_outcome(existing["code"], services, duplicate="same_file")
         log.warning("catalog lists %s but its manifest is not in the warehouse", existing["code"])
     return None
 
 
-def _allocate_code(services: Services, day: date, kind: str) -> str:
+RESCAN_SIMILARITY = 0.9  # share of the text two scans of one paper have in common, at least
+
+
+def _rescan_of(services: Services, owner_id: str | None, kind: str, texts: list[ocr.PageText]) -> Outcome | None:
+    """The owner's document of this kind whose text is nearly the same: the same paper scanned again."""
+    if not owner_id:
+        return None
+    new = fold("\n".join(t.text for t in texts))
+    if len(new) < 40:  # too little text to tell two papers apart
+        return None
+    for existing in services.catalog.documents_of_owner(owner_id, kind, with_text=True, limit=50):
+        old = fold(existing.get("text") or "")
+        if old and text_similarity(new, old) >= RESCAN_SIMILARITY and \
+                services.store.exists(layout.manifest_key(existing["code"])):
+            log.info("rescan of %s recognised for owner %s", existing["code"], owner_id)
+            return load_outcome(existing["code"], services, duplicate="rescan")
+    return None
+
+
+def text_similarity(a: str, b: str) -> float:
+    """1 minus the edit distance over the longer text's length."""
+    if not a or not b:
+        return 0.0
+    if min(len(a), len(b)) < 0.8 * max(len(a), len(b)):
+        return 0.0
+    return 1 - edlib.align(a, b, task="distance")["editDistance"] / max(len(a), len(b))
+
+
+def link_dossier(services: Services, code: str, dossier_code: str | None) -> None:
+    """Record in the warehouse, then in the catalog, that the document belongs to one more dossier."""
+    if not dossier_code:
+        return
+    key = layout.dossier_link_key(code, dossier_code)
+    if not services.store.exists(key):
+        record = {"dossier_code": dossier_code, "document_code": code,
+                  "linked_at": datetime.now(timezone.utc).isoformat()}
+        services.store.put(key, json.dumps(record).encode(), "application/json")
+    services.catalog.link(dossier_code, code)
+
+
+def catalog_row(manifest: dict, text: str, fields: dict) -> dict:
+    """What the catalog keeps of a stored document: from its manifest, OCR text and fields."""
+    f = fields.get("fields", {})
+    return {
+        "code": manifest["code"], "owner_id": manifest["owner_id"], "kind": manifest["kind"],
+        "agency_id": manifest["agency"]["id"], "dossier_code": manifest["dossier_code"],
+        "original_sha256": manifest["original"]["sha256"],
+        "signed_sha256": manifest["objects"]["signed_pdf"]["sha256"], "pages": manifest["pages"],
+        "title": manifest.get("title"), "created_at": datetime.fromisoformat(manifest["created_at"]),
+        "text": text, "issued_on": _iso_date(f.get("date", {}).get("value")),
+        "valid_until": _iso_date(f.get("expiry", {}).get("value")),
+    }
+
+
+def _iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _allocate_code(services: Services, day: date, kind: str) -> tuple[str, str, int]:
     fmt = services.code_format
-    seq = services.catalog.next_sequence(fmt.scope(agency=services.agency_id, day=day, kind=kind))
-    return fmt.format(agency=services.agency_id, day=day, sequence=seq, kind=kind)
+    scope = fmt.scope(agency=services.agency_id, day=day, kind=kind)
+    seq = services.catalog.next_sequence(scope)
+    return fmt.format(agency=services.agency_id, day=day, sequence=seq, kind=kind), scope, seq
 
 
 def _store(services: Services, code: str, sub: Submission, original_sha: str, kind: str, signed: bytes,
-           texts: list[ocr.PageText], fields: dict, seconds: dict) -> dict:
+           texts: list[ocr.PageText], fields: dict, seconds: dict, *, title: str, code_scope: str,
+           code_sequence: int) -> dict:
     store, years = services.store, services.settings.retention_for(kind)
     ocr_json = json.dumps({"code": code, "pages": [t.to_json() for t in texts]}, ensure_ascii=False).encode()
     objects = {
@@ -178,6 +247,9 @@ def _store(services: Services, code: str, sub: Submission, original_sha: str, ki
         "schema": MANIFEST_SCHEMA,
         "code": code,
         "kind": kind,
+        "title": title,
+        "code_scope": code_scope,
+        "code_sequence": code_sequence,
         "owner_id": sub.owner_id,
         "dossier_code": sub.dossier_code,
         "agency": {"id": services.agency_id, "name": services.settings.agency_name},
@@ -193,12 +265,12 @@ def _store(services: Services, code: str, sub: Submission, original_sha: str, ki
     return manifest
 
 
-def load_outcome(code: str, services: Services, *, already_on_file: bool = False) -> Outcome:
+def load_outcome(code: str, services: Services, *, duplicate: str | None = None) -> Outcome:
     manifest = json.loads(services.store.get(layout.manifest_key(code)))
     pdf = services.store.get(manifest["objects"]["signed_pdf"]["key"])
     fields = json.loads(services.store.get(manifest["objects"]["fields"]["key"]))
     return Outcome(code=code, pages=manifest["pages"], sha256=sha256_hex(pdf), pdf=pdf, manifest=manifest,
-                   fields=fields, already_on_file=already_on_file)
+                   fields=fields, already_on_file=duplicate is not None, duplicate=duplicate)
 
 
 def _title(fields: dict, filename: str) -> str:

@@ -5,6 +5,7 @@ documents/<code>/signed.pdf     the signed searchable PDF/A
 documents/<code>/ocr.json       words, boxes, confidences per page
 documents/<code>/fields.json    the extracted e-form fields
 documents/<code>/manifest.json  written last: the document exists once this does
+documents/<code>/dossiers/<dossier>.json   one per further dossier the document was submitted with
 """
 
 
@@ -14,6 +15,10 @@ def original_key(sha256: str) -> str:
 
 def document_key(code: str, name: str) -> str:
     return f"documents/{code}/{name}"
+
+
+def dossier_link_key(code: str, dossier_code: str) -> str:
+    return document_key(code, f"dossiers/{dossier_code}.json")
 
 
 def manifest_key(code: str) -> str:

@@ -47,3 +47,16 @@ def corpus_page(name: str) -> Path:
 
 def run(*args: str, env: dict | None = None, check: bool = False) -> subprocess.CompletedProcess:
     return subprocess.run(list(args), capture_output=True, text=True, env=env, check=check)
+
+
+def catalog_answers(env: dict, queries: list[list[str]]) -> list[list[tuple]]:
+    """`digitize find` for each query: (code, kind, pages, dossiers) of every document found."""
+    import json
+    import sys
+
+    out = []
+    for query in queries:
+        res = run(sys.executable, "-m", "digitize", "find", *query, env=env)
+        assert res.returncode == 0, res.stderr
+        out.append([(d["code"], d["kind"], d["pages"], d["dossiers"]) for d in json.loads(res.stdout)["documents"]])
+    return out

@@ -1,0 +1,51 @@
+"""`digitize reindex`: rebuild the catalog from the warehouse, which is the system of record."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Callable
+
+from storage import layout
+
+from .pipeline import catalog_row
+from .services import Services
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+def reindex(services: Services, progress: Callable[[int], None] | None = None) -> int:
+    """Forget the catalog's documents and read every manifest back; returns how many were indexed.
+
+    Code sequences are raised to the highest number found, so no code is ever handed out twice.
+    """
+    store, catalog = services.store, services.catalog
+    catalog.clear()
+    rows, links, highest, done = [], [], {}, 0
+    for key in store.list(layout.MANIFEST_PREFIX):
+        if not key.endswith("/manifest.json"):
+            if "/dossiers/" in key:
+                links.append(json.loads(store.get(key)))
+            continue
+        manifest = json.loads(store.get(key))
+        objects = manifest["objects"]
+        pages = json.loads(store.get(objects["ocr"]["key"]))["pages"]
+        fields = json.loads(store.get(objects["fields"]["key"]))
+        rows.append(catalog_row(manifest, "\n\f".join(p.get("text", "") for p in pages), fields))
+        if manifest.get("code_scope"):
+            scope = manifest["code_scope"]
+            highest[scope] = max(highest.get(scope, 0), int(manifest["code_sequence"]))
+        if len(rows) >= BATCH:
+            catalog.add_documents(rows)
+            done += len(rows)
+            rows = []
+            if progress:
+                progress(done)
+    catalog.add_documents(rows)
+    done += len(rows)
+    for link in links:
+        catalog.link(link["dossier_code"], link["document_code"])
+    for scope, value in highest.items():
+        catalog.raise_sequence(scope, value)
+    log.info("reindexed %d documents, %d extra dossier links", done, len(links))
+    return done
