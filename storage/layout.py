@@ -6,6 +6,8 @@ documents/<code>/ocr.json       words, boxes, confidences per page
 documents/<code>/fields.json    the extracted e-form fields
 documents/<code>/manifest.json  written last: the document exists once this does
 documents/<code>/dossiers/<dossier>.json   one per further dossier the document was submitted with
+intake/<receipt>.json           what was received (original, owner, kind, dossier): written before queuing
+intake/<receipt>.done.json      the document it became: written when the job finishes
 """
 
 
@@ -26,3 +28,14 @@ def manifest_key(code: str) -> str:
 
 
 MANIFEST_PREFIX = "documents/"
+
+
+INTAKE_PREFIX = "intake/"
+
+
+def receipt_key(receipt_id: str) -> str:
+    return f"{INTAKE_PREFIX}{receipt_id}.json"
+
+
+def receipt_done_key(receipt_id: str) -> str:
+    return f"{INTAKE_PREFIX}{receipt_id}.done.json"

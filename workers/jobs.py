@@ -5,17 +5,21 @@ import logging
 
 from rq import get_current_job
 
-from digitize.pipeline import Submission, process
+from digitize.intake import finished_code, load_receipt, mark_finished
+from digitize.pipeline import Submission, load_outcome, process
 from digitize.services import Services
 
 log = logging.getLogger(__name__)
 
 
-def process_original(original_key: str, filename: str, owner_id: str | None = None, kind: str | None = None,
-                     dossier_code: str | None = None) -> dict:
-    """Digitize an original already in the warehouse; running it twice makes no second document."""
-    services = Services()
-    data = services.store.get(original_key)
+def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
+    """Digitize a received original; running it twice makes no second document and no second code."""
+    services = services or Services()
+    done = finished_code(services, receipt_id)
+    if done is not None:  # a retry or a reconciler run after the work was in fact finished
+        return load_outcome(done, services).summary()
+    receipt = load_receipt(services, receipt_id)
+    data = services.store.get(receipt.original_key)
     job = get_current_job()
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -23,6 +27,9 @@ def process_original(original_key: str, filename: str, owner_id: str | None = No
             job.meta["progress"] = {"stage": stage, "done": done, "total": total}
             job.save_meta()
 
-    outcome = process(Submission(data, filename, owner_id, kind, dossier_code), services, progress)
-    log.info("document %s stored (%d pages) from %s", outcome.code, outcome.pages, original_key)
+    outcome = process(Submission(data, receipt.filename, receipt.owner_id, receipt.kind, receipt.dossier_code),
+                      services, progress)
+    mark_finished(services, receipt_id, outcome.code)
+    log.info("receipt %s: document %s (%d pages) from %s", receipt_id, outcome.code, outcome.pages,
+             receipt.original_key)
     return outcome.summary()

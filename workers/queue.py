@@ -1,12 +1,23 @@
-"""RQ queues over Redis: how a stored original becomes a job."""
+"""RQ queues over Redis: how a stored original becomes a job, and how lost jobs come back."""
 from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
 
 from redis import Redis
 from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 
 from digitize.settings import Settings
 
+if TYPE_CHECKING:
+    from digitize.intake import Receipt
+    from digitize.services import Services
+
+log = logging.getLogger(__name__)
 BASE_TIMEOUT_S, PER_PAGE_TIMEOUT_S = 120, 30
+LIVE_STATES = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
 
 
 def connect(settings: Settings) -> Redis:
@@ -17,17 +28,38 @@ def queue(settings: Settings, connection: Redis | None = None) -> Queue:
     return Queue(settings.queue_name, connection=connection or connect(settings))
 
 
-def enqueue_document(q: Queue, *, original_key: str, filename: str, pages: int, owner_id: str | None,
-                     kind: str | None, dossier_code: str | None) -> str:
-    """Queue the job for a stored original; the timeout grows with the page count."""
+def enqueue_receipt(q: Queue, receipt: Receipt) -> str:
+    """Queue the job for a receipt (job id = receipt id); the timeout grows with the page count."""
     job = q.enqueue(
-        "workers.jobs.process_original",
-        kwargs={"original_key": original_key, "filename": filename, "owner_id": owner_id, "kind": kind,
-                "dossier_code": dossier_code},
-        job_timeout=BASE_TIMEOUT_S + PER_PAGE_TIMEOUT_S * pages,
+        "workers.jobs.process_receipt",
+        kwargs={"receipt_id": receipt.id},
+        job_id=receipt.id,
+        job_timeout=BASE_TIMEOUT_S + PER_PAGE_TIMEOUT_S * receipt.pages,
         retry=Retry(max=3, interval=[10, 30, 90]),
         result_ttl=7 * 24 * 3600,
         failure_ttl=30 * 24 * 3600,
-        meta={"filename": filename, "pages": pages, "progress": {"stage": "queued", "done": 0, "total": pages}},
+        meta={"filename": receipt.filename, "pages": receipt.pages,
+              "progress": {"stage": "queued", "done": 0, "total": receipt.pages}},
     )
     return job.id
+
+
+def reconcile(services: Services, q: Queue) -> list[str]:
+    """Queue again every receipt without a result whose job is gone (Redis lost it) or failed for
+    good; a job still queued or running is left alone. Returns the receipts queued again."""
+    from digitize.intake import load_receipt, unfinished_receipts
+
+    requeued = []
+    for receipt_id in unfinished_receipts(services):
+        try:
+            status = Job.fetch(receipt_id, connection=q.connection).get_status(refresh=True)
+        except NoSuchJobError:
+            status = None
+        if status in LIVE_STATES:
+            continue
+        if status is not None:
+            Job.fetch(receipt_id, connection=q.connection).delete()
+        enqueue_receipt(q, load_receipt(services, receipt_id))
+        log.warning("receipt %s queued again (job was %s)", receipt_id, status or "lost")
+        requeued.append(receipt_id)
+    return requeued

@@ -22,10 +22,10 @@ from ..test_storage import allocate_concurrently
 
 
 def _settings(live: dict, tmp_path, **over) -> Settings:
-    return Settings(home=tmp_path / "home", redis_url=live["DIGITIZE_REDIS_URL"],
-                    minio_endpoint=live["DIGITIZE_MINIO_ENDPOINT"], minio_access_key=live["DIGITIZE_MINIO_ACCESS_KEY"],
-                    minio_secret_key=live["DIGITIZE_MINIO_SECRET_KEY"], catalog_url=live["DIGITIZE_CATALOG_URL"],
-                    **over)
+    values = dict(home=tmp_path / "home", redis_url=live["DIGITIZE_REDIS_URL"],
+                  minio_endpoint=live["DIGITIZE_MINIO_ENDPOINT"], minio_access_key=live["DIGITIZE_MINIO_ACCESS_KEY"],
+                  minio_secret_key=live["DIGITIZE_MINIO_SECRET_KEY"], catalog_url=live["DIGITIZE_CATALOG_URL"])
+    return Settings(**{**values, **over})
 
 
 def _store(live, bucket: str) -> MinioObjectStore:
@@ -66,6 +66,45 @@ def test_postgres_sequences_unique_across_processes(live):
     assert sorted(numbers) == list(range(1, 201))
 
 
+def _run_workers(settings: Settings, *args: str) -> subprocess.CompletedProcess:
+    """`python -m workers ARGS` as its own process, configured like the service."""
+    env = {**os.environ, **{f"DIGITIZE_{k.upper()}": str(v) for k, v in {
+        "home": settings.home, "redis_url": settings.redis_url, "minio_endpoint": settings.minio_endpoint,
+        "minio_access_key": settings.minio_access_key, "minio_secret_key": settings.minio_secret_key,
+        "minio_bucket": settings.minio_bucket, "catalog_url": settings.catalog_url,
+        "queue_name": settings.queue_name}.items()}}
+    return subprocess.run([sys.executable, "-m", "workers", *args], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_reconciler_requeues_what_redis_lost_and_a_second_run_makes_no_second_document(live, tmp_path):
+    from digitize.intake import finished_code, submit
+    from workers.jobs import process_receipt
+
+    bucket = f"t-{uuid.uuid4().hex[:12]}"
+    settings = _settings(live, tmp_path, minio_bucket=bucket, queue_name=f"q-{bucket}",
+                         catalog_url=f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    services = Services(settings)
+    q = queue(settings)
+    data = (SAMPLES / "sample-02-cong-van.jpg").read_bytes()
+    receipt = submit(Submission(data, "cong-van.jpg", "001090012345"), services, q)
+    q.fetch_job(receipt.id).delete()  # Redis lost the job (restarted without its data, say)
+    q.empty()
+    assert q.fetch_job(receipt.id) is None
+
+    reconciled = _run_workers(settings, "reconcile")
+    assert reconciled.returncode == 0 and "1 receipt(s) queued again" in reconciled.stderr, reconciled.stderr
+    assert _run_workers(settings, "reconcile").stderr.count("0 receipt(s) queued again") == 1  # queued: left alone
+    assert _run_workers(settings, "--burst").returncode == 0
+    code = finished_code(services, receipt.id)
+    assert code and q.fetch_job(receipt.id).is_finished
+
+    again = process_receipt(receipt.id, services)  # a duplicate delivery of the same job
+    assert again["code"] == code
+    assert services.catalog.count() == 1
+    assert "0 receipt(s)" in _run_workers(settings, "reconcile").stderr  # finished: nothing to do
+
+
 def test_rq_job_through_redis_lands_in_minio(live, tmp_path):
     from digitize.intake import submit
 
@@ -77,15 +116,10 @@ def test_rq_job_through_redis_lands_in_minio(live, tmp_path):
     receipt = submit(Submission(data, "sample-01-quyet-dinh.png", "001090012345", "admin"), services, q)
     assert services.store.exists(receipt.original_key)  # kept before any worker ran
 
-    env = {**os.environ, **{f"DIGITIZE_{k.upper()}": str(v) for k, v in {
-        "home": settings.home, "redis_url": settings.redis_url, "minio_endpoint": settings.minio_endpoint,
-        "minio_access_key": settings.minio_access_key, "minio_secret_key": settings.minio_secret_key,
-        "minio_bucket": bucket, "catalog_url": settings.catalog_url, "queue_name": settings.queue_name}.items()}}
-    worker = subprocess.run([sys.executable, "-m", "workers", "--burst"], env=env, cwd=ROOT, capture_output=True,
-                            text=True, timeout=300)
+    worker = _run_workers(settings, "--burst")
     assert worker.returncode == 0, worker.stderr[-2000:]
 
-    job = q.fetch_job(receipt.job_id)
+    job = q.fetch_job(receipt.id)
     assert job.is_finished, worker.stderr[-2000:]
     result = job.return_value()
     assert job.meta["progress"] == {"stage": "ocr", "done": 1, "total": 1}
