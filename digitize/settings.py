@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     timestamp_url: str = ""
     trust_roots: str = ""  # comma-separated PEM/DER files
 
+    # HTTP service: API keys as "name:role:key" separated by commas; roles counter, portal, archivist, admin.
+    api_keys: str = ""
+    max_upload_files: int = 50
+
     # Work.
     redis_url: str = "redis://127.0.0.1:6379/0"
     queue_name: str = "digitize"

@@ -20,7 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
-HEAD = "0002"
+HEAD = "0003"
 SEARCH_CANDIDATES = 200  # rows the diacritic-free index hands over for ranking
 
 metadata = sa.MetaData()
@@ -48,6 +48,18 @@ dossier_documents = sa.Table(
     sa.Column("dossier_code", sa.String(80), primary_key=True),
     sa.Column("document_code", sa.String(80), primary_key=True),
     sa.Column("linked_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("who", sa.String(120), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("document_code", sa.String(80)),
+    sa.Column("owner_id", sa.String(40)),
+    sa.Column("client", sa.String(80)),
 )
 
 code_sequences = sa.Table(
@@ -124,6 +136,19 @@ class Catalog:
                "linked_at": when or datetime.now(timezone.utc)}
         with self.engine.begin() as conn:
             conn.execute(_dialect_insert(self.engine)(dossier_documents).values(**row).on_conflict_do_nothing())
+
+    def audit(self, *, who: str, role: str, action: str, document_code: str | None = None,
+              owner_id: str | None = None, client: str | None = None) -> None:
+        """One line of the audit trail: who read what, when, from where. Reindex keeps it."""
+        row = {"at": datetime.now(timezone.utc), "who": who, "role": role, "action": action,
+               "document_code": document_code, "owner_id": owner_id, "client": client}
+        with self.engine.begin() as conn:
+            conn.execute(audit_log.insert().values(**row))
+
+    def audit_trail(self, document_code: str) -> list[dict]:
+        q = (sa.select(audit_log).where(audit_log.c.document_code == document_code)
+             .order_by(audit_log.c.at, audit_log.c.id))
+        return self._rows(q)
 
     def clear(self) -> None:
         """Forget every document (the sequences stay: codes are never reused). Used by reindex."""

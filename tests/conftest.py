@@ -30,7 +30,7 @@ def home(tmp_path, monkeypatch) -> Path:
     return h
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def live() -> dict:
     missing = [k for k in ("DIGITIZE_REDIS_URL", "DIGITIZE_MINIO_ENDPOINT", "DIGITIZE_CATALOG_URL") if k not in LIVE]
     if missing:

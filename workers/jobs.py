@@ -30,6 +30,10 @@ def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
     outcome = process(Submission(data, receipt.filename, receipt.owner_id, receipt.kind, receipt.dossier_code),
                       services, progress)
     mark_finished(services, receipt_id, outcome.code)
+    if job is not None and not outcome.already_on_file:
+        from digitize.api.metrics import report_stage_times
+
+        report_stage_times(job.connection, outcome.pages, outcome.manifest.get("seconds", {}))
     log.info("receipt %s: document %s (%d pages) from %s", receipt_id, outcome.code, outcome.pages,
              receipt.original_key)
     return outcome.summary()

@@ -1,0 +1,72 @@
+"""The FastAPI application: routes by role, JSON errors, health and metrics."""
+from __future__ import annotations
+
+import time
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from ..services import Services
+from ..settings import Settings
+from . import archive_routes, errors, intake_routes, portal_routes
+from .auth import parse_keys
+from .metrics import Metrics
+
+DESCRIPTION = """Số hóa hồ sơ tại Bộ phận Một cửa: tiếp nhận bản quét, theo dõi tiến độ, tra cứu giấy tờ
+đã số hóa, điền sẵn biểu mẫu, kiểm tra chữ ký số.
+
+Authentication: an API key in `X-API-Key` (or as a bearer token). Roles: `counter` (upload, jobs),
+`portal` (a citizen's documents through `/v1/owners/{owner_id}/…`), `archivist` (search, retrieval,
+verification, audit trail), `admin` (everything). Errors are JSON:
+`{"error": {"code": "<stable English code>", "message": "<tiếng Việt>", "message_en": "..."}}`."""
+
+
+def create_app(services: Services | None = None, queue=None) -> FastAPI:
+    services = services or Services()
+    if queue is None:
+        from workers.queue import queue as make_queue
+
+        queue = make_queue(services.settings)
+    app = FastAPI(title="digitize", version="1", description=DESCRIPTION)
+    app.state.services = services
+    app.state.queue = queue
+    app.state.api_keys = parse_keys(services.settings.api_keys)
+    app.state.metrics = Metrics(queue)
+    errors.install(app)
+    for module in (intake_routes, portal_routes, archive_routes):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def timing(request: Request, call_next):
+        t = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        app.state.metrics.requests.labels(getattr(route, "path", "other"), str(response.status_code)).observe(
+            time.perf_counter() - t)
+        return response
+
+    @app.get("/healthz", tags=["vận hành (operations)"], summary="Sống và thấy được Redis, kho, catalog")
+    def health() -> dict:
+        checks = {}
+        for name, probe in (("redis", lambda: queue.connection.ping()), ("catalog", services.catalog.count),
+                            ("warehouse", lambda: next(iter(services.store.list("originals/")), None))):
+            try:
+                probe()
+                checks[name] = "ok"
+            except Exception as exc:  # a health check reports, it does not fail
+                checks[name] = f"error: {type(exc).__name__}"
+        ok = all(v == "ok" for v in checks.values())
+        return {"status": "ok" if ok else "degraded", "checks": checks}
+
+    @app.get("/metrics", tags=["vận hành (operations)"], response_class=Response,
+             summary="Prometheus: queue depth, pages, stage latency, failures")
+    def metrics() -> Response:
+        return Response(app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+def settings_app() -> FastAPI:
+    """For `uvicorn digitize.api.app:settings_app --factory`."""
+    return create_app(Services(Settings()))

@@ -1,0 +1,55 @@
+"""API keys and roles. Each endpoint names the roles it admits; admin is admitted everywhere."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from .errors import ApiError
+
+ROLES = ("counter", "portal", "archivist", "admin")
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
+_bearer = HTTPBearer(auto_error=False, description="the API key as a bearer token")
+
+
+@dataclass(frozen=True)
+class Caller:
+    name: str
+    role: str
+    client: str | None
+
+
+def parse_keys(spec: str) -> dict[bytes, tuple[str, str]]:
+    """'name:role:key,…' → {sha256(key): (name, role)}; the keys themselves are not kept."""
+    keys = {}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        name, role, key = item.split(":", 2)
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r} for API key {name!r}; roles: {', '.join(ROLES)}")
+        keys[hashlib.sha256(key.encode()).digest()] = (name, role)
+    return keys
+
+
+def require(*roles: str):
+    """A dependency admitting callers with one of `roles` (or admin)."""
+    allowed = set(roles) | {"admin"}
+
+    def check(request: Request, key: str | None = Depends(_api_key),
+              bearer: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Caller:
+        presented = key or (bearer.credentials if bearer else None)
+        if not presented:
+            raise ApiError(401, "unauthenticated", "Cần khóa truy cập (X-API-Key).", "An API key is required.")
+        digest = hashlib.sha256(presented.encode()).digest()
+        found = next((who for d, who in request.app.state.api_keys.items() if hmac.compare_digest(d, digest)), None)
+        if found is None:
+            raise ApiError(401, "unauthenticated", "Khóa truy cập không hợp lệ.", "The API key is not valid.")
+        name, role = found
+        if role not in allowed:
+            raise ApiError(403, "forbidden", "Vai trò của bạn không được dùng chức năng này.",
+                           f"Role {role} may not use this endpoint.")
+        return Caller(name=name, role=role, client=request.client.host if request.client else None)
+
+    return check

@@ -1,0 +1,65 @@
+"""The public-service portal: a citizen's documents, reached only through the owner."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from storage import layout
+
+from ..codes import check_kind, check_owner_id
+from . import state
+from .auth import Caller, require
+from .errors import ApiError
+
+router = APIRouter(prefix="/v1/owners/{owner_id}", tags=["cổng dịch vụ công (portal)"])
+
+
+def _owned(request: Request, owner_id: str, code: str) -> dict:
+    doc = state.document_or_404(request, code)
+    if doc["owner_id"] != check_owner_id(owner_id):  # the same answer as for a code that does not exist
+        raise ApiError(404, "document_not_found", f"Không có giấy tờ mã {code}.", f"No document {code}.")
+    return doc
+
+
+@router.get("/documents", summary="Giấy tờ đã số hóa của một công dân hoặc tổ chức")
+def documents_of_owner(owner_id: str, request: Request, kind: str | None = None,
+                       valid_on: date | None = Query(None, description="còn hiệu lực vào ngày (YYYY-MM-DD)"),
+                       caller: Caller = Depends(require("portal", "archivist"))) -> dict:
+    catalog = state.services(request).catalog
+    docs = catalog.documents_of_owner(check_owner_id(owner_id), check_kind(kind) if kind else None,
+                                      valid_on=valid_on)
+    return {"owner_id": owner_id, "documents": [_summary(d) for d in docs]}
+
+
+@router.get("/documents/{code}/fields", summary="Trường dữ liệu để điền sẵn biểu mẫu")
+def prefill(owner_id: str, code: str, request: Request,
+            caller: Caller = Depends(require("portal", "archivist"))) -> dict:
+    doc = _owned(request, owner_id, code)
+    state.audit(request, caller, "read_fields", doc)
+    services = state.services(request)
+    fields = json.loads(services.store.get(layout.document_key(doc["code"], "fields.json")))
+    return {"code": doc["code"], "kind": fields.get("kind"), "fields": {
+        name: {**f, "verified": f.get("source") == "human"} for name, f in fields.get("fields", {}).items()}}
+
+
+@router.get("/documents/{code}/pdf", summary="Bản PDF đã ký số", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def owner_pdf(owner_id: str, code: str, request: Request,
+              caller: Caller = Depends(require("portal", "archivist"))) -> Response:
+    doc = _owned(request, owner_id, code)
+    state.audit(request, caller, "read_pdf", doc)
+    return pdf_response(request, doc)
+
+
+def pdf_response(request: Request, doc: dict) -> Response:
+    data = state.services(request).store.get(layout.document_key(doc["code"], "signed.pdf"))
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{doc["code"]}.pdf"'})
+
+
+def _summary(doc: dict) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in doc.items()
+            if k not in ("text", "search_text", "original_sha256")}

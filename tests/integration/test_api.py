@@ -1,0 +1,179 @@
+"""The HTTP service against real Redis (local warehouse and SQLite catalog for speed): roles on every
+endpoint, one audit line per read, the upload → worker → portal path, and bad input as 4xx JSON."""
+import io
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pikepdf
+import pytest
+from fastapi.testclient import TestClient
+
+from digitize.api import create_app
+from digitize.services import Services
+from digitize.settings import Settings
+from workers.queue import queue
+
+from ..conftest import ROOT, SAMPLES
+
+OWNER = "001090012345"
+KEYS = {"counter": "k-counter", "portal": "k-portal", "archivist": "k-archivist", "admin": "k-admin"}
+ALLOWED = {  # (method, path) → roles besides admin
+    ("post", "/v1/documents"): {"counter"},
+    ("get", "/v1/jobs/{job_id}"): {"counter"},
+    ("get", "/v1/jobs/{job_id}/events"): {"counter"},
+    ("get", "/v1/jobs"): {"counter"},
+    ("get", "/v1/owners/{owner_id}/documents"): {"portal", "archivist"},
+    ("get", "/v1/owners/{owner_id}/documents/{code}/fields"): {"portal", "archivist"},
+    ("get", "/v1/owners/{owner_id}/documents/{code}/pdf"): {"portal", "archivist"},
+    ("get", "/v1/search"): {"archivist"},
+    ("get", "/v1/documents/{code}"): {"archivist"},
+    ("get", "/v1/documents/{code}/pdf"): {"archivist"},
+    ("get", "/v1/documents/{code}/verify"): {"archivist"},
+    ("post", "/v1/verify"): {"archivist"},
+    ("get", "/v1/documents/{code}/audit"): {"archivist"},
+}
+
+
+@pytest.fixture(scope="module")
+def settings(live, tmp_path_factory):
+    home = tmp_path_factory.mktemp("api")
+    return Settings(home=home, redis_url=live["DIGITIZE_REDIS_URL"], queue_name=f"api-{uuid.uuid4().hex[:8]}",
+                    api_keys=",".join(f"{role}-user:{role}:{key}" for role, key in KEYS.items()),
+                    max_file_bytes=20 * 1024 * 1024)
+
+
+@pytest.fixture(scope="module")
+def client(settings):
+    services = Services(settings)
+    with TestClient(create_app(services, queue(settings))) as c:
+        yield c
+
+
+def _h(role):
+    return {"X-API-Key": KEYS[role]}
+
+
+def _run_worker(settings) -> None:
+    env = {**os.environ, "DIGITIZE_HOME": str(settings.home), "DIGITIZE_REDIS_URL": settings.redis_url,
+           "DIGITIZE_QUEUE_NAME": settings.queue_name}
+    res = subprocess.run([sys.executable, "-m", "workers", "--burst"], env=env, cwd=ROOT, capture_output=True,
+                         text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def stored(client, settings) -> str:
+    """One sample uploaded through the API and digitized by a real worker; its code."""
+    with open(SAMPLES / "sample-01-quyet-dinh.png", "rb") as f:
+        res = client.post("/v1/documents", headers=_h("counter"),
+                          files=[("files", ("../../etc/sample.png", f, "image/png"))],
+                          data={"owner_id": OWNER, "dossier_code": "H40.27-261124-0001"})
+    assert res.status_code == 202, res.text
+    receipt = res.json()["receipts"][0]
+    assert receipt["filename"] == "sample.png"  # no path tricks
+    assert client.get(receipt["status_url"], headers=_h("counter")).json()["status"] == "queued"
+    _run_worker(settings)
+    job = client.get(receipt["status_url"], headers=_h("counter")).json()
+    assert job["status"] == "finished" and job["progress"]["done"] == 1, job
+    events = client.get(f"{receipt['status_url']}/events", headers=_h("counter")).text
+    assert events.startswith("data: ") and '"finished"' in events
+    return job["code"]
+
+
+def _url(path: str, code: str) -> str:
+    return path.replace("{owner_id}", OWNER).replace("{code}", code).replace("{job_id}", "nope")
+
+
+def test_every_endpoint_refuses_the_wrong_roles(client, stored):
+    spec = client.get("/openapi.json").json()
+    routes = {(m, p) for p, ops in spec["paths"].items() for m in ops if p not in ("/healthz", "/metrics")}
+    assert routes == set(ALLOWED)  # a new endpoint must be given its roles here
+    for (method, path), roles in ALLOWED.items():
+        url = _url(path, stored)
+        assert client.request(method, url).status_code == 401
+        assert client.request(method, url, headers={"X-API-Key": "wrong"}).status_code == 401
+        for role in KEYS:
+            res = client.request(method, url, headers=_h(role))
+            if role in roles or role == "admin":
+                assert res.status_code not in (401, 403), (method, path, role, res.text)
+            else:
+                assert res.status_code == 403 and res.json()["error"]["code"] == "forbidden", (method, path, role)
+
+
+def test_portal_reads_through_the_owner_and_every_read_is_audited(client, stored):
+    listing = client.get(f"/v1/owners/{OWNER}/documents", headers=_h("portal")).json()
+    assert [d["code"] for d in listing["documents"]] == [stored]
+    before = len(client.get(f"/v1/documents/{stored}/audit", headers=_h("archivist")).json()["reads"])
+    fields = client.get(f"/v1/owners/{OWNER}/documents/{stored}/fields", headers=_h("portal")).json()
+    assert fields["fields"]["number"]["verified"] is False and fields["fields"]["number"]["value"]
+    pdf = client.get(f"/v1/owners/{OWNER}/documents/{stored}/pdf", headers={"Authorization": f"Bearer {KEYS['portal']}"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # another citizen's id does not open this document
+    assert client.get(f"/v1/owners/079201000001/documents/{stored}/pdf", headers=_h("portal")).status_code == 404
+    client.get(f"/v1/documents/{stored}", headers=_h("archivist"))
+    report = client.get(f"/v1/documents/{stored}/verify", headers=_h("archivist")).json()
+    assert report["valid"] and report["document_code"] == stored
+    reads = client.get(f"/v1/documents/{stored}/audit", headers=_h("archivist")).json()["reads"]
+    assert [(r["who"], r["action"]) for r in reads[before:]] == [
+        ("portal-user", "read_fields"), ("portal-user", "read_pdf"), ("archivist-user", "read_manifest"),
+        ("archivist-user", "verify")]
+    assert all(r["client"] and r["at"] for r in reads)
+
+
+def test_search_and_verify_an_upload(client, stored):
+    found = client.get("/v1/search", params={"q": "uy ban nhan dan"}, headers=_h("archivist")).json()
+    assert stored in [d["code"] for d in found["documents"]]
+    by_dossier = client.get("/v1/search", params={"dossier_code": "H40.27-261124-0001"}, headers=_h("archivist"))
+    assert [d["code"] for d in by_dossier.json()["documents"]] == [stored]
+    pdf = client.get(f"/v1/documents/{stored}/pdf", headers=_h("archivist")).content
+    res = client.post("/v1/verify", headers=_h("archivist"), files={"file": ("x.pdf", pdf, "application/pdf")})
+    assert res.json()["valid"] is True
+    tampered = bytearray(pdf)
+    tampered[tampered.index(b"/Filter") + 2000] ^= 1
+    res = client.post("/v1/verify", headers=_h("archivist"), files={"file": ("x.pdf", bytes(tampered), "application/pdf")})
+    assert res.status_code == 200 and res.json()["valid"] is False
+
+
+def _encrypted_pdf() -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out, encryption=pikepdf.Encryption(owner="o", user="u"))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("files, data, status, code", [
+    ([("files", ("notes.png", b"just text", "image/png"))], {}, 415, "unsupported_type"),
+    ([("files", ("locked.pdf", _encrypted_pdf(), "application/pdf"))], {}, 400, "encrypted_pdf"),
+    ([("files", ("a.png", (SAMPLES / "sample-01-quyet-dinh.png").read_bytes(), "image/png"))],
+     {"owner_id": "12345"}, 400, "invalid_owner_id"),
+    ([("files", ("a.png", (SAMPLES / "sample-01-quyet-dinh.png").read_bytes(), "image/png"))],
+     {"dossier_code": "not-a-code"}, 400, "invalid_dossier_code"),
+    ([], {}, 422, "invalid_request"),
+])
+def test_bad_uploads_get_a_stable_code_and_a_vietnamese_message(client, files, data, status, code):
+    res = client.post("/v1/documents", headers=_h("counter"), files=files or None, data=data)
+    assert res.status_code == status, res.text
+    error = res.json()["error"]
+    assert error["code"] == code and error["message"] and error["message_en"]
+
+
+def test_too_large_and_unknown_things(client, settings):
+    big = b"\x89PNG\r\n\x1a\n" + b"0" * (settings.max_file_bytes + 1)
+    res = client.post("/v1/documents", headers=_h("counter"), files=[("files", ("big.png", big, "image/png"))])
+    assert res.status_code == 413 and res.json()["error"]["code"] == "file_too_large"
+    assert client.get("/v1/documents/NOT-A-CODE", headers=_h("archivist")).json()["error"]["code"] == \
+        "document_not_found"
+    assert client.get("/v1/jobs/nope", headers=_h("counter")).status_code == 404
+    assert client.get(f"/v1/owners/123/documents", headers=_h("portal")).status_code == 400
+
+
+def test_health_and_metrics(client, stored):
+    assert client.get("/healthz").json()["status"] == "ok"
+    text = client.get("/metrics").text
+    assert "digitize_queue_depth" in text and "digitize_failed_jobs" in text
+    assert 'digitize_stage_seconds_count{stage="ocr"}' in text
+    assert "digitize_pages_total 1.0" in text
