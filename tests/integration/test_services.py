@@ -153,3 +153,37 @@ def test_minio_encrypts_at_rest_and_keeps_each_kind_its_years(live, tmp_path):
         assert response.read() == outcome.pdf
     with pytest.raises(urllib.error.HTTPError):  # a link whose signature was tampered with is refused
         urllib.request.urlopen(url.replace("X-Amz-Signature=", "X-Amz-Signature=0"))
+
+
+def test_hot_folder_command_takes_a_scan_into_the_warehouse(live, tmp_path):
+    import shutil
+    import time
+
+    from digitize.intake import load_receipt
+
+    bucket = f"t-{uuid.uuid4().hex[:12]}"
+    settings = _settings(live, tmp_path, minio_bucket=bucket, queue_name=f"q-{bucket}",
+                         catalog_url=f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    services = Services(settings)
+    inbox = tmp_path / "inbox"
+    (inbox / "H40.27-261124-0005").mkdir(parents=True)
+    env = {**os.environ, "DIGITIZE_HOME": str(settings.home), "DIGITIZE_REDIS_URL": settings.redis_url,
+           "DIGITIZE_MINIO_ENDPOINT": settings.minio_endpoint, "DIGITIZE_MINIO_ACCESS_KEY": settings.minio_access_key,
+           "DIGITIZE_MINIO_SECRET_KEY": settings.minio_secret_key, "DIGITIZE_MINIO_BUCKET": bucket,
+           "DIGITIZE_CATALOG_URL": settings.catalog_url, "DIGITIZE_QUEUE_NAME": settings.queue_name}
+    watcher = subprocess.Popen([sys.executable, "-m", "workers", "hotfolder", str(inbox), "--every", "0.2"],
+                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        shutil.copy(SAMPLES / "sample-01-quyet-dinh.png", inbox / "H40.27-261124-0005" / "scan.png")
+        for _ in range(100):
+            done = list((inbox / "done").glob("*-scan.png"))
+            if done:
+                break
+            time.sleep(0.1)
+    finally:
+        watcher.terminate()
+        watcher.wait(10)
+    assert done, watcher.stderr.read()[-2000:]
+    receipt = load_receipt(services, done[0].name.split("-")[0])
+    assert receipt.dossier_code == "H40.27-261124-0005" and services.store.exists(receipt.original_key)
+    assert queue(settings).fetch_job(receipt.id) is not None  # queued for a worker

@@ -1,0 +1,109 @@
+"""A hot folder for scanners that write files into a directory.
+
+    python -m workers hotfolder DIR [--every 1]
+
+A file is taken once its size and modification time have not changed between two looks (a
+scanner still writing it is left alone), and names scanners use while writing (`.part`, `.tmp`,
+`~…`, hidden files) are never taken. Taking is a rename into DIR/.processing/, which only one
+watcher can win, so each file is taken exactly once even with several watchers. After intake it
+moves to DIR/done/ (its receipt id in the name), or to DIR/rejected/ with a `.loi.txt` saying why
+in Vietnamese. A file in a subfolder named like a dossier code goes into that dossier.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+log = logging.getLogger(__name__)
+SKIP = re.compile(r"(^\.|^~|\.(part|tmp|crdownload|partial)$)", re.IGNORECASE)
+RESERVED = {".processing", "done", "rejected"}
+TRANSIENT = {"storage_unavailable"}
+
+
+@dataclass
+class Taken:
+    path: Path  # where the file ended up (done/ or rejected/)
+    receipt_id: str | None
+    error: str | None = None
+
+
+@dataclass
+class HotFolder:
+    root: Path
+    submit: Callable[[bytes, str, str | None], str]  # (data, filename, dossier code) → receipt id
+    _seen: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in RESERVED:
+            (self.root / name).mkdir(parents=True, exist_ok=True)
+
+    def poll(self) -> list[Taken]:
+        """One look at the folder: take every file that has stopped changing since the last look."""
+        taken, now_seen = [], {}
+        for path in self._candidates():
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue  # another watcher took it
+            signature = (st.st_size, st.st_mtime_ns)
+            now_seen[path] = signature
+            if st.st_size and self._seen.get(path) == signature:
+                result = self._take(path)
+                if result is not None:
+                    taken.append(result)
+        self._seen = now_seen
+        return taken
+
+    def _candidates(self):
+        for path in sorted(self.root.rglob("*")):
+            relative = path.relative_to(self.root)
+            if relative.parts[0] in RESERVED or not path.is_file() or SKIP.search(path.name):
+                continue
+            yield path
+
+    def _take(self, path: Path) -> Taken | None:
+        relative = path.relative_to(self.root)
+        dossier = relative.parts[0] if len(relative.parts) > 1 else None
+        working = self.root / ".processing" / f"{time.time_ns()}-{os.getpid()}-{path.name}"
+        try:
+            path.rename(working)  # atomic: of several watchers exactly one wins
+        except FileNotFoundError:
+            return None
+        try:
+            receipt = self.submit(working.read_bytes(), path.name, dossier)
+        except Exception as exc:  # bad input: set aside with the reason, the scan itself is kept
+            from digitize.errors import describe
+
+            described = describe(exc)
+            if described is None or described[0] in TRANSIENT:
+                working.rename(path)  # not the file's fault (storage or Redis away): put back, retried later
+                log.warning("hot folder: %s put back: %s", path.name, exc)
+                return None
+            reason = described[1]
+            target = _free(self.root / "rejected" / path.name)
+            working.rename(target)
+            target.with_name(target.name + ".loi.txt").write_text(reason + "\n", encoding="utf-8")
+            log.info("hot folder: %s rejected: %s", path.name, reason)
+            return Taken(target, None, reason)
+        target = _free(self.root / "done" / f"{receipt}-{path.name}")
+        working.rename(target)
+        log.info("hot folder: %s taken, receipt %s", path.name, receipt)
+        return Taken(target, receipt)
+
+    def run(self, every: float = 1.0) -> None:
+        while True:
+            self.poll()
+            time.sleep(every)
+
+
+def _free(path: Path) -> Path:
+    n, candidate = 1, path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
