@@ -24,5 +24,7 @@ ENV PATH=/opt/venv/bin:$PATH
 
 RUN useradd --system --create-home --home-dir /var/lib/digitize digitize
 USER digitize
-ENTRYPOINT ["digitize"]
-CMD ["--help"]
+EXPOSE 8000
+# One image, several roles (see compose.yaml): the HTTP service by default; workers, the reconciler
+# and the hot folder with `python -m workers …`; the command line with `digitize …`.
+CMD ["python", "-m", "digitize.api", "--host", "0.0.0.0", "--port", "8000"]
