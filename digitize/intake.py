@@ -7,14 +7,20 @@ queues again every receipt that has no result.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+
+from redis.exceptions import RedisError
 
 from storage import layout
 
 from .pipeline import Submission, receive
 from .services import Services
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -41,7 +47,10 @@ def submit(sub: Submission, services: Services, q) -> Receipt:
                       pages=len(pages), owner_id=sub.owner_id, kind=sub.kind, dossier_code=sub.dossier_code,
                       received_at=datetime.now(timezone.utc).isoformat())
     services.store.put(layout.receipt_key(receipt.id), json.dumps(receipt.to_json()).encode(), "application/json")
-    enqueue_receipt(q, receipt)
+    try:
+        enqueue_receipt(q, receipt)
+    except RedisError as exc:  # the scan is safe in the warehouse; the reconciler will queue it
+        log.warning("receipt %s kept but not queued (Redis: %s); the reconciler will queue it", receipt.id, exc)
     return receipt
 
 

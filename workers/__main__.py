@@ -14,7 +14,7 @@ from digitize.services import Services  # noqa: E402
 from digitize.settings import Settings  # noqa: E402
 
 from .hotfolder import HotFolder  # noqa: E402
-from .queue import connect, queue, reconcile  # noqa: E402
+from .queue import HEARTBEAT_S, connect, queue, reconcile  # noqa: E402
 
 log = logging.getLogger("workers")
 
@@ -31,7 +31,8 @@ def main() -> None:
     settings = Settings()
     redis = connect(settings)
     if args.command == "work":
-        Worker([queue(settings, redis)], connection=redis).work(burst=args.burst, with_scheduler=True)
+        worker = Worker([queue(settings, redis)], connection=redis, job_monitoring_interval=HEARTBEAT_S)
+        worker.work(burst=args.burst, with_scheduler=True)
         return
     services = Services(settings)
     if args.command == "hotfolder":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 
+from redis.exceptions import RedisError
 from rq import get_current_job
 
 from digitize.intake import finished_code, load_receipt, mark_finished
@@ -23,9 +24,13 @@ def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
     job = get_current_job()
 
     def progress(stage: str, done: int, total: int) -> None:
-        if job is not None:
-            job.meta["progress"] = {"stage": stage, "done": done, "total": total}
+        if job is None:
+            return
+        job.meta["progress"] = {"stage": stage, "done": done, "total": total}
+        try:
             job.save_meta()
+        except RedisError as exc:  # progress is a courtesy: Redis away must not fail the document
+            log.warning("progress of %s not saved: %s", receipt_id, exc)
 
     outcome = process(Submission(data, receipt.filename, receipt.owner_id, receipt.kind, receipt.dossier_code),
                       services, progress)
@@ -33,7 +38,7 @@ def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
     if job is not None and not outcome.already_on_file:
         from digitize.api.metrics import report_stage_times
 
-        report_stage_times(job.connection, outcome.pages, outcome.manifest.get("seconds", {}))
+        report_stage_times(job.connection, job.origin, outcome.pages, outcome.manifest.get("seconds", {}))
     log.info("receipt %s: document %s (%d pages) from %s", receipt_id, outcome.code, outcome.pages,
              receipt.original_key)
     return outcome.summary()

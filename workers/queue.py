@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from redis import Redis
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 BASE_TIMEOUT_S, PER_PAGE_TIMEOUT_S = 120, 30
 LIVE_STATES = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
+HEARTBEAT_S = 5  # a working job's heartbeat (the worker's job_monitoring_interval)
+ABANDONED_AFTER_S = 60  # a started job without a heartbeat for this long lost its worker (SIGKILL, crash)
 
 
 def connect(settings: Settings) -> Redis:
@@ -52,14 +55,25 @@ def reconcile(services: Services, q: Queue) -> list[str]:
     requeued = []
     for receipt_id in unfinished_receipts(services):
         try:
-            status = Job.fetch(receipt_id, connection=q.connection).get_status(refresh=True)
+            job = Job.fetch(receipt_id, connection=q.connection)
+            status = job.get_status(refresh=True)
         except NoSuchJobError:
-            status = None
-        if status in LIVE_STATES:
+            job, status = None, None
+        if status in LIVE_STATES and not _abandoned(job, status):
             continue
-        if status is not None:
-            Job.fetch(receipt_id, connection=q.connection).delete()
+        if job is not None:
+            job.delete()
         enqueue_receipt(q, load_receipt(services, receipt_id))
         log.warning("receipt %s queued again (job was %s)", receipt_id, status or "lost")
         requeued.append(receipt_id)
     return requeued
+
+
+def _abandoned(job: Job | None, status) -> bool:
+    if job is None or status != JobStatus.STARTED:
+        return False
+    beat = job.last_heartbeat or job.started_at
+    if beat is None:
+        return False
+    now = datetime.now(timezone.utc)
+    return (now - (beat if beat.tzinfo else beat.replace(tzinfo=timezone.utc))).total_seconds() > ABANDONED_AFTER_S

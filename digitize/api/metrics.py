@@ -7,14 +7,15 @@ import json
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from rq.registry import FailedJobRegistry
 
-STAGE_TIMES_KEY = "digitize:stage-seconds"
+STAGE_TIMES_KEY = "digitize:stage-seconds:{queue}"
 STAGE_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120)
 
 
-def report_stage_times(connection, pages: int, seconds: dict) -> None:
+def report_stage_times(connection, queue_name: str, pages: int, seconds: dict) -> None:
     """Called by a worker when a document is done."""
-    connection.rpush(STAGE_TIMES_KEY, json.dumps({"pages": pages, "seconds": seconds}))
-    connection.ltrim(STAGE_TIMES_KEY, -100_000, -1)
+    key = STAGE_TIMES_KEY.format(queue=queue_name)
+    connection.rpush(key, json.dumps({"pages": pages, "seconds": seconds}))
+    connection.ltrim(key, -100_000, -1)
 
 
 class Metrics:
@@ -39,7 +40,7 @@ class Metrics:
     def _drain(self) -> None:
         connection = self.queue.connection
         while True:
-            items = connection.lpop(STAGE_TIMES_KEY, 1000)
+            items = connection.lpop(STAGE_TIMES_KEY.format(queue=self.queue.name), 1000)
             if not items:
                 return
             for item in items:
