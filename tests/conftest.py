@@ -38,6 +38,24 @@ def live() -> dict:
     return dict(LIVE)
 
 
+@pytest.fixture
+def pg_database(live):
+    """A PostgreSQL database of its own on the test server (dropped afterwards): for tests that
+    empty or fill a whole catalog."""
+    import uuid
+
+    import psycopg
+
+    base = live["DIGITIZE_CATALOG_URL"]
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    admin = base.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
 def corpus_page(name: str) -> Path:
     matches = sorted(CORPUS.glob(f"{name}.*g"))
     if not matches:

@@ -15,7 +15,7 @@ from ..intake import finished_code, submit
 from ..pipeline import Submission
 from . import state
 from .auth import Caller, require
-from .errors import ApiError
+from .errors import STATUS, ApiError
 
 router = APIRouter(prefix="/v1", tags=["tiếp nhận (counter)"])
 JobId = Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the receipt id returned by the upload")
@@ -69,8 +69,7 @@ async def upload(request: Request, files: list[UploadFile] = File(..., descripti
         receipts.append({**receipt.to_json(), "status_url": f"/v1/jobs/{receipt.id}"})
     if not receipts and errors:
         first = errors[0]
-        raise ApiError(415 if first["code"] == "unsupported_type" else 400, first["code"], first["message"],
-                       first["message_en"])
+        raise ApiError(STATUS.get(first["code"], 400), first["code"], first["message"], first["message_en"])
     return {"receipts": receipts, "rejected": errors}
 
 

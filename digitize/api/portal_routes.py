@@ -34,6 +34,14 @@ def documents_of_owner(owner_id: str, request: Request, kind: str | None = None,
     return {"owner_id": owner_id, "documents": [_summary(d) for d in docs]}
 
 
+@router.get("/documents/{code}", summary="Bản kê (manifest) của một giấy tờ của công dân này")
+def owner_manifest(owner_id: str, code: str, request: Request,
+                   caller: Caller = Depends(require("portal", "archivist"))) -> dict:
+    doc = _owned(request, owner_id, code)
+    state.audit(request, caller, "read_manifest", doc)
+    return json.loads(state.services(request).store.get(layout.manifest_key(doc["code"])))
+
+
 @router.get("/documents/{code}/fields", summary="Trường dữ liệu để điền sẵn biểu mẫu")
 def prefill(owner_id: str, code: str, request: Request,
             caller: Caller = Depends(require("portal", "archivist"))) -> dict:

@@ -26,6 +26,7 @@ ALLOWED = {  # (method, path) → roles besides admin
     ("get", "/v1/jobs/{job_id}/events"): {"counter"},
     ("get", "/v1/jobs"): {"counter"},
     ("get", "/v1/owners/{owner_id}/documents"): {"portal", "archivist"},
+    ("get", "/v1/owners/{owner_id}/documents/{code}"): {"portal", "archivist"},
     ("get", "/v1/owners/{owner_id}/documents/{code}/fields"): {"portal", "archivist"},
     ("get", "/v1/owners/{owner_id}/documents/{code}/pdf"): {"portal", "archivist"},
     ("get", "/v1/search"): {"archivist"},
@@ -42,7 +43,7 @@ def settings(live, tmp_path_factory):
     home = tmp_path_factory.mktemp("api")
     return Settings(home=home, redis_url=live["DIGITIZE_REDIS_URL"], queue_name=f"api-{uuid.uuid4().hex[:8]}",
                     api_keys=",".join(f"{role}-user:{role}:{key}" for role, key in KEYS.items()),
-                    max_file_bytes=20 * 1024 * 1024)
+                    max_file_bytes=20 * 1024 * 1024, max_pages=6)
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +108,8 @@ def test_portal_reads_through_the_owner_and_every_read_is_audited(client, stored
     listing = client.get(f"/v1/owners/{OWNER}/documents", headers=_h("portal")).json()
     assert [d["code"] for d in listing["documents"]] == [stored]
     before = len(client.get(f"/v1/documents/{stored}/audit", headers=_h("archivist")).json()["reads"])
+    manifest = client.get(f"/v1/owners/{OWNER}/documents/{stored}", headers=_h("portal")).json()
+    assert manifest["code"] == stored and manifest["objects"]["signed_pdf"]["sha256"]
     fields = client.get(f"/v1/owners/{OWNER}/documents/{stored}/fields", headers=_h("portal")).json()
     assert fields["fields"]["number"]["verified"] is False and fields["fields"]["number"]["value"]
     pdf = client.get(f"/v1/owners/{OWNER}/documents/{stored}/pdf", headers={"Authorization": f"Bearer {KEYS['portal']}"})
@@ -118,7 +121,7 @@ def test_portal_reads_through_the_owner_and_every_read_is_audited(client, stored
     assert report["valid"] and report["document_code"] == stored
     reads = client.get(f"/v1/documents/{stored}/audit", headers=_h("archivist")).json()["reads"]
     assert [(r["who"], r["action"]) for r in reads[before:]] == [
-        ("portal-user", "read_fields"), ("portal-user", "read_pdf"), ("archivist-user", "read_manifest"),
+        ("portal-user", "read_manifest"), ("portal-user", "read_fields"), ("portal-user", "read_pdf"), ("archivist-user", "read_manifest"),
         ("archivist-user", "verify")]
     assert all(r["client"] and r["at"] for r in reads)
 
@@ -137,6 +140,23 @@ def test_search_and_verify_an_upload(client, stored):
     assert res.status_code == 200 and res.json()["valid"] is False
 
 
+def _tiff(pages: int) -> bytes:
+    from PIL import Image
+
+    images = [Image.new("L", (200, 280), 255) for _ in range(pages)]
+    buf = io.BytesIO()
+    images[0].save(buf, format="TIFF", save_all=True, append_images=images[1:])
+    return buf.getvalue()
+
+
+def _bomb() -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("1", (12000, 12000), 1).save(buf, format="PNG")  # 144 Mpx in a few kilobytes
+    return buf.getvalue()
+
+
 def _encrypted_pdf() -> bytes:
     pdf = pikepdf.new()
     pdf.add_blank_page()
@@ -148,6 +168,10 @@ def _encrypted_pdf() -> bytes:
 @pytest.mark.parametrize("files, data, status, code", [
     ([("files", ("notes.png", b"just text", "image/png"))], {}, 415, "unsupported_type"),
     ([("files", ("locked.pdf", _encrypted_pdf(), "application/pdf"))], {}, 400, "encrypted_pdf"),
+    ([("files", ("broken.pdf", b"%PDF-1.4\n1 0 obj <<\n", "application/pdf"))], {}, 400, "corrupt_pdf"),
+    ([("files", ("bomb.png", _bomb(), "image/png"))], {}, 413, "image_too_large"),
+    ([("files", ("long.tif", _tiff(7), "image/tiff"))], {}, 413, "too_many_pages"),
+    ([("files", (f"p{i}.png", b"x", "image/png")) for i in range(51)], {}, 413, "too_many_files"),
     ([("files", ("a.png", (SAMPLES / "sample-01-quyet-dinh.png").read_bytes(), "image/png"))],
      {"owner_id": "12345"}, 400, "invalid_owner_id"),
     ([("files", ("a.png", (SAMPLES / "sample-01-quyet-dinh.png").read_bytes(), "image/png"))],

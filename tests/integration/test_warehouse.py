@@ -5,8 +5,6 @@ import os
 import sys
 import uuid
 
-import psycopg
-import pytest
 import sqlalchemy as sa
 
 from storage.catalog import HEAD, Catalog
@@ -14,19 +12,6 @@ from storage.catalog import HEAD, Catalog
 from ..conftest import SAMPLES, catalog_answers, run
 
 OWNER = "001090012345"
-
-
-@pytest.fixture
-def pg_database(live):
-    """A database of its own, since reindex empties the catalog it works on."""
-    base = live["DIGITIZE_CATALOG_URL"]
-    name = f"t_{uuid.uuid4().hex[:10]}"
-    admin = base.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    yield base.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 def _env(live, tmp_path, catalog_url) -> dict:
