@@ -132,7 +132,7 @@ def upload(client: httpx.Client, i: int, data: bytes) -> tuple[str, float]:
     raise AssertionError(f"document {i} could not be uploaded")
 
 
-def test_nothing_is_lost_under_load_and_faults(live, pg_database, tmp_path):
+def test_nothing_is_lost_under_load_and_faults(live, pg_database, tmp_path, capsys):
     bucket = f"rel-{uuid.uuid4().hex[:10]}"
     settings = Settings(home=tmp_path / "home", redis_url=live["DIGITIZE_REDIS_URL"],
                         minio_endpoint=live["DIGITIZE_MINIO_ENDPOINT"],
@@ -184,7 +184,8 @@ def test_nothing_is_lost_under_load_and_faults(live, pg_database, tmp_path):
                     subprocess.run([*SERVICES, "stop", "minio"], check=True, capture_output=True)
                     time.sleep(10)
                     subprocess.run([*SERVICES, "start", "minio"], check=True, capture_output=True)
-                print(f"fault at {done}/{DOCS} documents done: {fault}")
+                with capsys.disabled():
+                    print(f"\nreliability: fault at {done}/{DOCS} documents done: {fault}")
             if done == DOCS:
                 break
             assert time.time() < deadline, f"only {done}/{DOCS} documents finished"
@@ -214,7 +215,8 @@ def test_nothing_is_lost_under_load_and_faults(live, pg_database, tmp_path):
 
     ordered = sorted(latencies)
     pct = lambda p: ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]  # noqa: E731
-    print(f"\nreliability: {DOCS} documents, {total_pages} pages in {wall:.0f} s = "
-          f"{total_pages / wall * 60:.1f} pages/min with 2 workers; worker restarts {fleet.restarts}; "
-          f"latency upload→stored p50 {pct(0.5):.0f} s, p90 {pct(0.9):.0f} s, p99 {pct(0.99):.0f} s, "
-          f"max {ordered[-1]:.0f} s, mean {statistics.fmean(ordered):.0f} s")
+    with capsys.disabled():
+        print(f"\nreliability: {DOCS} documents, {total_pages} pages in {wall:.0f} s = "
+              f"{total_pages / wall * 60:.1f} pages/min with 2 workers; worker restarts {fleet.restarts}; "
+              f"latency upload→stored p50 {pct(0.5):.0f} s, p90 {pct(0.9):.0f} s, p99 {pct(0.99):.0f} s, "
+              f"max {ordered[-1]:.0f} s, mean {statistics.fmean(ordered):.0f} s")
