@@ -100,6 +100,10 @@ def _parser() -> argparse.ArgumentParser:
     bp.add_argument("corpus", type=Path)
     bp.add_argument("--limit", type=int, default=0, help="pages per level at most (0: all)")
     bp.set_defaults(run=cmd_bench_pdf)
+    bf = bsub.add_parser("fields", help="header fields of administrative pages against the corpus JSON")
+    bf.add_argument("corpus", type=Path)
+    bf.add_argument("--limit", type=int, default=0, help="pages per level at most (0: all)")
+    bf.set_defaults(run=cmd_bench_fields)
     bc = bsub.add_parser("catalog", help="fill an empty catalog with synthetic documents and time the queries")
     bc.add_argument("--rows", type=int, default=100_000)
     bc.add_argument("--url", help="an EMPTY catalog (SQLAlchemy URL); default: a temporary SQLite file")
@@ -300,6 +304,12 @@ def cmd_verify(args) -> int:
                         "A signature is invalid or the document changed after signing.")
         return EXIT_FAIL
     return EXIT_OK if report.all_trusted else EXIT_UNTRUSTED
+
+
+def cmd_bench_fields(args) -> int:
+    from .bench import run_fields_bench
+
+    return run_fields_bench(args.corpus, limit=args.limit)
 
 
 def cmd_bench_catalog(args) -> int:

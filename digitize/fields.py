@@ -1,13 +1,17 @@
-"""Field extraction for e-forms. This first version reads the header of administrative
-documents (Decree 30/2020): number and symbol, place and date of issue, document type."""
+"""Field extraction for e-forms. Administrative documents (Decree 30/2020 layout): issuing agency
+and its parent body, number and symbol, type, place and date of issue, summary, signer's title and
+name, recipients; each with its raw text, confidence, page and box."""
 from __future__ import annotations
 
 import re
+import statistics
 import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date
 
 from ocr import PageText
+
+from .textlines import Line, lines
 
 DOC_TYPES = {
     "NGHỊ QUYẾT": "NQ", "QUYẾT ĐỊNH": "QĐ", "CHỈ THỊ": "CT", "QUY CHẾ": "QC", "QUY ĐỊNH": "QyĐ",
@@ -32,6 +36,7 @@ class Field:
     confidence: float
     page: int
     source: str = "ocr"
+    box: list[int] | None = None  # [left, top, width, height] in the page image's pixels
 
 
 def classify(pages: list[PageText]) -> tuple[str, float]:
@@ -43,25 +48,123 @@ def classify(pages: list[PageText]) -> tuple[str, float]:
 
 
 def extract_admin(pages: list[PageText]) -> dict[str, Field]:
-    text = pages[0].text if pages else ""
+    if not pages:
+        return {}
+    first, last = pages[0], pages[-1]
+    text = first.text
     fields: dict[str, Field] = {}
-    conf = pages[0].mean_conf / 100 if pages else 0.0
-    if m := _NUMBER.search(text):
-        value = re.sub(r"\s+", "", m.group(1))
-        fields["number"] = Field(value, m.group(0), conf, 1)
+    page_lines = lines(first)
+    conf = lambda line: round(statistics.fmean(w.conf for w in line.words) / 100, 3)  # noqa: E731
+    number_at = None
+    for i, line in enumerate(page_lines):
+        if m := _NUMBER.search(line.text):
+            fields["number"] = Field(re.sub(r"\s+", "", m.group(1)), m.group(0), conf(line), 1, box=line.box)
+            number_at = i
+            break
     if m := _PLACE_DATE.search(text):
+        line = next((ln for ln in page_lines if "ngày" in ln.text and m.group(4) in ln.text), None)
         try:
             issued = date(int(m.group(4)), int(m.group(3)), int(m.group(2)))
-            fields["place"] = Field(m.group(1).strip(), m.group(0), conf, 1)
-            fields["date"] = Field(issued.isoformat(), m.group(0), conf, 1)
+            box, c = (line.box, conf(line)) if line else (None, first.mean_conf / 100)
+            fields["place"] = Field(m.group(1).strip(), m.group(0), c, 1, box=box)
+            fields["date"] = Field(issued.isoformat(), m.group(0), c, 1, box=box)
         except ValueError:
             pass
-    for line in text.splitlines():
-        name = line.strip().upper()
+    type_at = None
+    for i, line in enumerate(page_lines):
+        name = _clean(line.text).upper()
         if name in DOC_TYPES:
-            fields["doc_type"] = Field(name, line.strip(), conf, 1)
+            fields["doc_type"] = Field(name, line.text, conf(line), 1, box=line.box)
+            type_at = i
             break
+    if number_at is not None:
+        agency = _agency(page_lines[:number_at], first.width)
+        if agency:
+            parent, own = agency
+            value = " ".join(_clean(ln.text).upper() for ln in own)
+            fields["agency"] = Field(value, " / ".join(ln.text for ln in own), min(conf(ln) for ln in own), 1,
+                                     box=_union([ln.box for ln in own]))
+            if parent:
+                fields["parent_agency"] = Field(_clean(parent.text).upper(), parent.text, conf(parent), 1,
+                                                box=parent.box)
+    if type_at is not None and type_at + 1 < len(page_lines):
+        summary = _summary(page_lines[type_at], page_lines[type_at + 1:], first.width)
+        if summary:
+            fields["summary"] = Field(" ".join(_clean(ln.text) for ln in summary), "\n".join(ln.text for ln in summary),
+                                      min(conf(ln) for ln in summary), 1, box=_union([ln.box for ln in summary]))
+    fields.update(_signature(lines(last), last.width, len(pages), conf))
     return fields
+
+
+_SIGN_TITLE = re.compile(r"^(TM|KT|TL|TUQ|Q|T)[.,]|CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|THỦ TRƯỞNG", re.IGNORECASE)
+_NAME = re.compile(r"^([A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+
+
+def _agency(header: list[Line], width: int) -> tuple[Line | None, list[Line]] | None:
+    """The left header column above the number: parent body (if two or more lines) and the agency.
+
+    As in the corpus, an "ỦY BAN NHÂN DÂN" line followed by its province or district is one agency."""
+    left = [cols[0] for ln in header for cols in [ln.columns(width)] if cols[0].centre_x < width * 0.45]
+    left = [ln for ln in left if _clean(ln.text) and _fold_plain(ln.text) not in _fold_plain(MOTTO)]
+    if not left:
+        return None
+    if len(left) >= 2 and _clean(left[0].text).upper() in ("ỦY BAN NHÂN DÂN", "UBND"):
+        return None, left[:2]
+    return (left[0], left[1:]) if len(left) >= 2 else (None, left)
+
+
+def _summary(type_line: Line, after_type: list[Line], width: int) -> list[Line]:
+    """Lines centred under the type and clearly narrower than the body (trích yếu), up to the body."""
+    widest = max((ln.box[2] for ln in after_type), default=0)
+    picked = []
+    for line in after_type[:3]:
+        centred = abs(line.centre_x - type_line.centre_x) < 0.04 * width
+        if not centred or line.box[2] > 0.75 * widest or line.text.strip().startswith(("Căn cứ", "-", "Điều")):
+            break
+        picked.append(line)
+    return picked
+
+
+def _signature(page_lines: list[Line], width: int, pages: int, conf) -> dict[str, Field]:
+    """Signer's name: the last name-like line in the right half; the title lines just above it."""
+    right = [cols[-1] for ln in page_lines for cols in [ln.columns(width)] if cols[-1].centre_x > width * 0.5]
+    fields: dict[str, Field] = {}
+    for i in range(len(right) - 1, -1, -1):
+        name = _clean(right[i].text)
+        if _NAME.match(name):
+            fields["signer"] = Field(name, right[i].text, conf(right[i]), pages, box=right[i].box)
+            titles = [ln for ln in right[max(0, i - 3):i] if _SIGN_TITLE.search(_clean(ln.text))]
+            if titles:
+                fields["signer_title"] = Field(" ".join(_clean(t.text) for t in titles),
+                                               "\n".join(t.text for t in titles), min(conf(t) for t in titles),
+                                               pages, box=_union([t.box for t in titles]))
+            break
+    recipients = [ln for ln in page_lines if _fold_plain(ln.text).startswith("NOI NHAN")]
+    if recipients:
+        start = page_lines.index(recipients[0])
+        items = [ln for ln in page_lines[start + 1:start + 12] if ln.text.strip().startswith(("-", "+", "•"))]
+        if items:
+            fields["recipients"] = Field("; ".join(_clean(ln.text).lstrip("-+• ").rstrip(";.") for ln in items),
+                                         "\n".join(ln.text for ln in items), min(conf(ln) for ln in items), pages,
+                                         box=_union([ln.box for ln in items]))
+    return fields
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip(" _—-:|")
+
+
+def _fold_plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.upper().replace("Đ", "D"))
+    return re.sub(r"[^A-Z ]", "", "".join(c for c in decomposed if not unicodedata.combining(c))).strip()
+
+
+def _union(boxes: list[list[int]]) -> list[int]:
+    left = min(b[0] for b in boxes)
+    top = min(b[1] for b in boxes)
+    right = max(b[0] + b[2] for b in boxes)
+    bottom = max(b[1] + b[3] for b in boxes)
+    return [left, top, right - left, bottom - top]
 
 
 def extract_fields(pages: list[PageText], kind: str | None = None) -> dict:

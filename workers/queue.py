@@ -9,6 +9,7 @@ from redis import Redis
 from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+from rq.registry import ScheduledJobRegistry
 
 from digitize.settings import Settings
 
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 BASE_TIMEOUT_S, PER_PAGE_TIMEOUT_S = 120, 30
 LIVE_STATES = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
 HEARTBEAT_S = 5  # a working job's heartbeat (the worker's job_monitoring_interval)
-ABANDONED_AFTER_S = 60  # a started job without a heartbeat for this long lost its worker (SIGKILL, crash)
+ABANDONED_AFTER_S = 60  # no heartbeat, or a retry overdue, for this long: the job is stuck
 
 
 def connect(settings: Settings) -> Redis:
@@ -59,7 +60,7 @@ def reconcile(services: Services, q: Queue) -> list[str]:
             status = job.get_status(refresh=True)
         except NoSuchJobError:
             job, status = None, None
-        if status in LIVE_STATES and not _abandoned(job, status):
+        if status in LIVE_STATES and not _stuck(q, job, status):
             continue
         if job is not None:
             job.delete()
@@ -69,11 +70,21 @@ def reconcile(services: Services, q: Queue) -> list[str]:
     return requeued
 
 
-def _abandoned(job: Job | None, status) -> bool:
-    if job is None or status != JobStatus.STARTED:
+def _stuck(q: Queue, job: Job | None, status) -> bool:
+    """A job that will not move on its own: started but its worker died (no heartbeat), or scheduled
+    for a retry that is long overdue (no scheduler running, e.g. after Redis restarted under it)."""
+    if job is None:
         return False
-    beat = job.last_heartbeat or job.started_at
-    if beat is None:
+    if status == JobStatus.STARTED:
+        since = job.last_heartbeat or job.started_at
+    elif status == JobStatus.SCHEDULED:
+        try:
+            since = ScheduledJobRegistry(queue=q).get_scheduled_time(job)
+        except NoSuchJobError:
+            return True  # scheduled, yet in no schedule: nothing will ever run it
+    else:
         return False
-    now = datetime.now(timezone.utc)
-    return (now - (beat if beat.tzinfo else beat.replace(tzinfo=timezone.utc))).total_seconds() > ABANDONED_AFTER_S
+    if since is None:
+        return False
+    since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+    return (datetime.now(timezone.utc) - since).total_seconds() > ABANDONED_AFTER_S

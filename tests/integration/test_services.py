@@ -6,7 +6,7 @@ import sys
 import urllib.error
 import urllib.request
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from minio.error import S3Error
@@ -99,9 +99,20 @@ def test_reconciler_requeues_what_redis_lost_and_a_second_run_makes_no_second_do
     code = finished_code(services, receipt.id)
     assert code and q.fetch_job(receipt.id).is_finished
 
+    # A retry scheduled long ago that no scheduler moved (one died with Redis): queued again too.
+    late = submit(Submission((SAMPLES / "sample-01-quyet-dinh.png").read_bytes(), "qd.png", "001090012345"),
+                  services, q)
+    job = q.fetch_job(late.id)
+    q.remove(job)
+    q.schedule_job(job, datetime.now(timezone.utc) - timedelta(minutes=5))
+    assert job.get_status(refresh=True) == "scheduled"
+    assert "1 receipt(s) queued again" in _run_workers(settings, "reconcile").stderr
+    assert q.fetch_job(late.id).get_status() == "queued"
+    assert _run_workers(settings, "--burst").returncode == 0 and finished_code(services, late.id)
+
     again = process_receipt(receipt.id, services)  # a duplicate delivery of the same job
     assert again["code"] == code
-    assert services.catalog.count() == 1
+    assert services.catalog.count() == 2
     assert "0 receipt(s)" in _run_workers(settings, "reconcile").stderr  # finished: nothing to do
 
 
