@@ -26,7 +26,12 @@ MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
 _NUMBER = re.compile(r"Số\s*[:.]?\s*(\d+\s*/\s*[0-9A-ZĐa-zđ]+(?:\s*-\s*[0-9A-ZĐa-zđ]+)*)")
 _WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?"
-_PLACE_DATE = re.compile(rf"(?<!\S)((?:{_WORD}\s){{0,4}}{_WORD})\s*,\s*ngày\s+(\d{{1,2}})\s+tháng\s+(\d{{1,2}})\s+năm\s+(\d{{4}})")
+# Italic dates are where OCR confuses digits with letters (1Š for 15, II for 11, Ø7 for 07).
+_DIGITISH = "[0-9OoØIl|SŠBZ]"
+_AS_DIGITS = str.maketrans({"O": "0", "o": "0", "Ø": "0", "I": "1", "l": "1", "|": "1", "S": "5", "Š": "5",
+                            "B": "8", "Z": "2"})
+_PLACE_DATE = re.compile(rf"(?<!\S)((?:{_WORD}\s){{0,4}}{_WORD})\s*,\s*ngày\s+({_DIGITISH}{{1,2}})\s+tháng\s+"
+                         rf"({_DIGITISH}{{1,2}})\s+năm\s+({_DIGITISH}{{4}})")
 
 
 @dataclass
@@ -63,9 +68,12 @@ def extract_admin(pages: list[PageText]) -> dict[str, Field]:
             break
     if m := _PLACE_DATE.search(text):
         line = next((ln for ln in page_lines if "ngày" in ln.text and m.group(4) in ln.text), None)
+        day, month, year = (m.group(i).translate(_AS_DIGITS) for i in (2, 3, 4))
         try:
-            issued = date(int(m.group(4)), int(m.group(3)), int(m.group(2)))
+            issued = date(int(year), int(month), int(day))
             box, c = (line.box, conf(line)) if line else (None, first.mean_conf / 100)
+            if (day, month, year) != (m.group(2), m.group(3), m.group(4)):
+                c = round(c * 0.8, 3)  # read through letter-for-digit corrections: less sure
             fields["place"] = Field(m.group(1).strip(), m.group(0), c, 1, box=box)
             fields["date"] = Field(issued.isoformat(), m.group(0), c, 1, box=box)
         except ValueError:
@@ -81,11 +89,11 @@ def extract_admin(pages: list[PageText]) -> dict[str, Field]:
         agency = _agency(page_lines[:number_at], first.width)
         if agency:
             parent, own = agency
-            value = " ".join(_clean(ln.text).upper() for ln in own)
+            value = _agency_spacing(" ".join(_clean(ln.text).upper() for ln in own))
             fields["agency"] = Field(value, " / ".join(ln.text for ln in own), min(conf(ln) for ln in own), 1,
                                      box=_union([ln.box for ln in own]))
             if parent:
-                fields["parent_agency"] = Field(_clean(parent.text).upper(), parent.text, conf(parent), 1,
+                fields["parent_agency"] = Field(_agency_spacing(_clean(parent.text).upper()), parent.text, conf(parent), 1,
                                                 box=parent.box)
     if type_at is not None and type_at + 1 < len(page_lines):
         summary = _summary(page_lines[type_at], page_lines[type_at + 1:], first.width)
@@ -108,7 +116,7 @@ def _agency(header: list[Line], width: int) -> tuple[Line | None, list[Line]] | 
     left = [ln for ln in left if _clean(ln.text) and _fold_plain(ln.text) not in _fold_plain(MOTTO)]
     if not left:
         return None
-    if len(left) >= 2 and _clean(left[0].text).upper() in ("ỦY BAN NHÂN DÂN", "UBND"):
+    if len(left) >= 2 and _agency_spacing(_clean(left[0].text).upper()) in ("ỦY BAN NHÂN DÂN", "UBND"):
         return None, left[:2]
     return (left[0], left[1:]) if len(left) >= 2 else (None, left)
 
@@ -148,6 +156,17 @@ def _signature(page_lines: list[Line], width: int, pages: int, conf) -> dict[str
                                          "\n".join(ln.text for ln in items), min(conf(ln) for ln in items), pages,
                                          box=_union([ln.box for ln in items]))
     return fields
+
+
+# Uppercase headers are tightly set, and OCR sometimes runs their words together ("BANNHÂN").
+_AGENCY_PHRASES = ["ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "VĂN PHÒNG", "SỞ NỘI VỤ", "SỞ TƯ PHÁP", "CÔNG AN"]
+_PHRASE_PATTERNS = [(re.compile(r"\s*".join(map(re.escape, p.split()))), p) for p in _AGENCY_PHRASES]
+
+
+def _agency_spacing(text: str) -> str:
+    for pattern, phrase in _PHRASE_PATTERNS:
+        text = pattern.sub(phrase, text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _clean(text: str) -> str:

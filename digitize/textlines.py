@@ -6,6 +6,7 @@ CỘNG HÒA XÃ HỘI…"); the wide gap between the columns tells them apart ag
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from dataclasses import dataclass
 
 from ocr import PageText, Word
@@ -33,14 +34,14 @@ class Line:
         return left + width / 2
 
     def columns(self, page_width: int) -> list["Line"]:
-        """The line cut at every gap wider than 6% of the page (and three times its usual gap)."""
+        """The line cut at every gap wider than 4% of the page (and three times its usual gap)."""
         if len(self.words) < 2:
             return [self]
         gaps = [b.left - (a.left + a.width) for a, b in zip(self.words, self.words[1:])]
         usual = statistics.median(gaps)
         parts, current = [], [self.words[0]]
         for gap, word in zip(gaps, self.words[1:]):
-            if gap > max(0.06 * page_width, 3 * usual):
+            if gap > max(0.04 * page_width, 3 * usual):
                 parts.append(Line(current))
                 current = []
             current.append(word)
@@ -51,6 +52,8 @@ def lines(page: PageText) -> list[Line]:
     """Tesseract's lines, top to bottom, words left to right."""
     grouped: dict[tuple[int, int, int], list[Word]] = {}
     for word in page.words:
+        if not any(c.isdigit() or (c.isalpha() and unicodedata.category(c) != "Lm") for c in word.text):
+            continue  # specks read as ˆ, ' or ~: they would bridge the gap between columns
         grouped.setdefault((word.block, word.par, word.line), []).append(word)
     result = [Line(sorted(ws, key=lambda w: w.left)) for ws in grouped.values()]
     return sorted(result, key=lambda line: line.box[1])

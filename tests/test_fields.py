@@ -23,3 +23,23 @@ def test_other_documents_and_impossible_dates():
     assert extract_fields([_page(["Hóa đơn bán lẻ", "Tổng cộng 120.000 đồng"])])["kind"] == "other"
     page = _page(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 5/QĐ-UBND Hà Nội, ngày 31 tháng 02 năm 2024"])
     assert "date" not in extract_fields([page])["fields"]
+
+
+def test_header_fields_of_a_generated_page_match_its_truth():
+    """A rendered Decree 30 page, recognized for real: the six header fields of the corpus JSON."""
+    import random
+
+    import numpy as np
+
+    from ocr import ocr_page
+    from ocr.model import SourcePage
+    from samples.admin_page import AdminPage, render
+
+    page = AdminPage.random(random.Random(11), "liberation-serif", sentences=6)
+    image, truth = render(page, 300)
+    result = ocr_page(SourcePage(index=0, dpi=300, image=np.asarray(image)), keep_image=False)
+    found = extract_fields([result.text])
+    assert found["classification"]["kind"] == "admin"
+    got = {name: found["fields"].get(name, {}).get("value") for name in truth["fields"]}
+    assert got == truth["fields"]
+    assert found["fields"]["signer"]["box"] and 0 < found["fields"]["agency"]["confidence"] <= 1
