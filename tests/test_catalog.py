@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from digitize.pipeline import Submission, process
-from digitize.reindex import reindex
 from digitize.services import Services
 from digitize.settings import Settings
 from storage.catalog import Catalog, fold

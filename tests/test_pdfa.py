@@ -1,6 +1,5 @@
 """The archival PDF of `digitize process`: PDF/A-2b by veraPDF, text read back by pdfplumber,
 size of a 300 dpi grey page, and born-digital pages kept as they are."""
-import io
 import json
 import os
 import sys

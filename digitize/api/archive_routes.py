@@ -15,8 +15,6 @@ from ..codes import check_kind, check_owner_id
 from ..pipeline import VIETNAM
 from . import state
 from .auth import Caller, require
-from .intake_routes import _read_limited
-from .portal_routes import _summary, pdf_response
 
 router = APIRouter(prefix="/v1", tags=["lưu trữ (archive)"])
 
@@ -37,7 +35,7 @@ def search(request: Request, q: str | None = None, owner_id: str | None = None, 
         at = lambda d: datetime.combine(d, time(), VIETNAM) if d else None  # noqa: E731
         docs = catalog.find(agency_id=agency_id, kind=check_kind(kind) if kind else None, since=at(since),
                             until=at(until), limit=limit)
-    return {"count": len(docs), "documents": [_summary(d) for d in docs]}
+    return {"count": len(docs), "documents": [state.summary(d) for d in docs]}
 
 
 @router.get("/documents/{code}", summary="Bản kê (manifest) của một giấy tờ")
@@ -53,7 +51,7 @@ def manifest(code: str, request: Request, caller: Caller = Depends(require("arch
 def pdf(code: str, request: Request, caller: Caller = Depends(require("archivist"))) -> Response:
     doc = state.document_or_404(request, code)
     state.audit(request, caller, "read_pdf", doc)
-    return pdf_response(request, doc)
+    return state.pdf_response(request, doc)
 
 
 @router.get("/documents/{code}/verify", summary="Kiểm tra chữ ký số của bản lưu trữ")
@@ -69,7 +67,7 @@ def verify_stored(code: str, request: Request, caller: Caller = Depends(require(
 async def verify_upload(request: Request, file: UploadFile = File(...),
                         caller: Caller = Depends(require("archivist"))) -> dict:
     services = state.services(request)
-    data = await _read_limited(file, services.settings.max_file_bytes)
+    data = await state.read_limited(file, services.settings.max_file_bytes)
     report = await asyncio.to_thread(verify_pdf, data, services.trust_roots)
     return report.to_json()
 

@@ -19,19 +19,6 @@ from .errors import STATUS, ApiError
 
 router = APIRouter(prefix="/v1", tags=["tiếp nhận (counter)"])
 JobId = Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the receipt id returned by the upload")
-CHUNK = 1024 * 1024
-
-
-async def _read_limited(upload: UploadFile, limit: int) -> bytes:
-    """The upload, refused as soon as it passes `limit` bytes (it is not read to the end first)."""
-    parts, size = [], 0
-    while chunk := await upload.read(CHUNK):
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, "file_too_large", f"Tệp {upload.filename} quá lớn (tối đa {limit // CHUNK} MB).",
-                           f"{upload.filename} is larger than {limit} bytes.")
-        parts.append(chunk)
-    return b"".join(parts)
 
 
 def _safe_name(name: str | None) -> str:
@@ -52,12 +39,10 @@ async def upload(request: Request, files: list[UploadFile] = File(..., descripti
     receipts, errors = [], []
     for upload_file in files:
         name = _safe_name(upload_file.filename)
-        data = await _read_limited(upload_file, settings.max_file_bytes)
+        data = await state.read_limited(upload_file, settings.max_file_bytes)
         sub = Submission(data, name, owner_id, kind, dossier_code)
         try:
             receipt = await asyncio.to_thread(submit, sub, services, state.queue(request))
-        except ApiError:
-            raise
         except Exception as exc:  # one bad file does not sink the others; each gets its reason
             from ..errors import describe
 

@@ -31,7 +31,7 @@ def documents_of_owner(owner_id: str, request: Request, kind: str | None = None,
     catalog = state.services(request).catalog
     docs = catalog.documents_of_owner(check_owner_id(owner_id), check_kind(kind) if kind else None,
                                       valid_on=valid_on)
-    return {"owner_id": owner_id, "documents": [_summary(d) for d in docs]}
+    return {"owner_id": owner_id, "documents": [state.summary(d) for d in docs]}
 
 
 @router.get("/documents/{code}", summary="Bản kê (manifest) của một giấy tờ của công dân này")
@@ -59,15 +59,4 @@ def owner_pdf(owner_id: str, code: str, request: Request,
               caller: Caller = Depends(require("portal", "archivist"))) -> Response:
     doc = _owned(request, owner_id, code)
     state.audit(request, caller, "read_pdf", doc)
-    return pdf_response(request, doc)
-
-
-def pdf_response(request: Request, doc: dict) -> Response:
-    data = state.services(request).store.get(layout.document_key(doc["code"], "signed.pdf"))
-    return Response(data, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{doc["code"]}.pdf"'})
-
-
-def _summary(doc: dict) -> dict:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in doc.items()
-            if k not in ("text", "search_text", "original_sha256")}
+    return state.pdf_response(request, doc)

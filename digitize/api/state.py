@@ -1,7 +1,10 @@
-"""What every route reaches through `request.app.state`: services, the queue, metrics; and the audit."""
+"""What the routes share: services and queue from `request.app.state`, documents, the audit, uploads."""
 from __future__ import annotations
 
-from fastapi import Request
+from fastapi import Request, UploadFile
+from fastapi.responses import Response
+
+from storage import layout
 
 from ..services import Services
 from .auth import Caller
@@ -27,3 +30,29 @@ def audit(request: Request, caller: Caller, action: str, doc: dict) -> None:
     """Every read of a document leaves one line: who, what, when, from where."""
     services(request).catalog.audit(who=caller.name, role=caller.role, action=action, document_code=doc["code"],
                                     owner_id=doc.get("owner_id"), client=caller.client)
+
+
+CHUNK = 1024 * 1024
+
+
+async def read_limited(upload: UploadFile, limit: int) -> bytes:
+    """The upload, refused as soon as it passes `limit` bytes (it is not read to the end first)."""
+    parts, size = [], 0
+    while chunk := await upload.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "file_too_large", f"Tệp {upload.filename} quá lớn (tối đa {limit // CHUNK} MB).",
+                           f"{upload.filename} is larger than {limit} bytes.")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def pdf_response(request: Request, doc: dict) -> Response:
+    data = services(request).store.get(layout.document_key(doc["code"], "signed.pdf"))
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{doc["code"]}.pdf"'})
+
+
+def summary(doc: dict) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in doc.items()
+            if k not in ("text", "search_text", "original_sha256")}

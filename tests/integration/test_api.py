@@ -1,7 +1,6 @@
 """The HTTP service against real Redis (local warehouse and SQLite catalog for speed): roles on every
 endpoint, one audit line per read, the upload → worker → portal path, and bad input as 4xx JSON."""
 import io
-import json
 import os
 import subprocess
 import sys
@@ -192,7 +191,7 @@ def test_too_large_and_unknown_things(client, settings):
     assert client.get("/v1/documents/NOT-A-CODE", headers=_h("archivist")).json()["error"]["code"] == \
         "document_not_found"
     assert client.get("/v1/jobs/nope", headers=_h("counter")).status_code == 404
-    assert client.get(f"/v1/owners/123/documents", headers=_h("portal")).status_code == 400
+    assert client.get("/v1/owners/123/documents", headers=_h("portal")).status_code == 400
 
 
 def test_health_and_metrics(client, stored):
