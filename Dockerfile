@@ -7,8 +7,8 @@ ENV DEBIAN_FRONTEND=noninteractive \
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      python3 python3-venv tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd \
-      poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-noto-core ca-certificates \
+      python3 python3-venv tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng \
+      poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-noto-core fonts-ocr-b ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

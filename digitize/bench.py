@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -216,48 +215,4 @@ def run_pdf_bench(corpus: Path, *, limit: int = 0) -> int:
         print(f"{level:5} {len(rs):5} {m('ocr'):11.2f} {m('encode') * 1000:10.0f} {m('build') * 1000:9.0f} "
               f"{m('sign') * 1000:8.0f} {share:12.1%}  {m('kb'):7.0f} ({max(r['kb'] for r in rs):.0f})")
     print(f"slowest signature: {max(r['sign'] for r in everything) * 1000:.0f} ms")
-    return 0
-
-
-FIELD_NAMES = ("agency", "number", "place", "date", "doc_type", "signer")
-
-
-def _same(name: str, want, got) -> bool:
-    norm = lambda v: " ".join(unicodedata.normalize("NFC", str(v or "")).split())  # noqa: E731
-    if name == "agency":
-        return norm(want).upper() == norm(got).upper()
-    return norm(want) == norm(got)
-
-
-def run_fields_bench(corpus: Path, *, limit: int = 0) -> int:
-    """Header fields of administrative pages against the corpus JSON: exact match per field and
-    level, whole-document match, and how often the classifier says 'admin'."""
-    from .fields import extract_fields
-
-    pages = _pages(corpus, limit)
-    if not pages:
-        print(f"no benchmark pages in {corpus}")
-        return 1
-    rows: dict[int, list[dict]] = defaultdict(list)
-    misses = []
-    for image, meta, _ in pages:
-        result = ocr.ocr_page(ocr.load_pages(image.read_bytes())[0], keep_image=False)
-        found = extract_fields([result.text])
-        truth = meta.get("fields", {})
-        row = {"kind_ok": found["classification"]["kind"] == "admin"}
-        for name in FIELD_NAMES:
-            got = found["fields"].get(name, {}).get("value")
-            row[name] = _same(name, truth.get(name), got)
-            if not row[name]:
-                misses.append(f"{image.name} {name}: want {truth.get(name)!r}, got {got!r}")
-        rows[int(meta.get("level", 0))].append(row)
-    print("level pages  " + "  ".join(f"{n:>8}" for n in FIELD_NAMES) + "  document  classified")
-    everything = [r for rs in rows.values() for r in rs]
-    for level, rs in [*((f"L{k}", v) for k, v in sorted(rows.items())), ("all", everything)]:
-        share = lambda key: sum(r[key] for r in rs) / len(rs)  # noqa: E731,B023
-        whole = sum(all(r[n] for n in FIELD_NAMES) for r in rs) / len(rs)
-        print(f"{level:5} {len(rs):5}  " + "  ".join(f"{share(n):8.0%}" for n in FIELD_NAMES)
-              + f"  {whole:8.0%}  {share('kind_ok'):10.0%}")
-    for miss in misses:
-        print("  miss:", miss)
     return 0

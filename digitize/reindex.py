@@ -7,6 +7,7 @@ from typing import Callable
 
 from storage import layout
 
+from . import eform
 from .pipeline import catalog_row
 from .services import Services
 
@@ -30,7 +31,7 @@ def reindex(services: Services, progress: Callable[[int], None] | None = None) -
         manifest = json.loads(store.get(key))
         objects = manifest["objects"]
         pages = json.loads(store.get(objects["ocr"]["key"]))["pages"]
-        fields = json.loads(store.get(objects["fields"]["key"]))
+        fields = eform.load(services, manifest["code"])  # the latest version, with staff corrections
         rows.append(catalog_row(manifest, "\n\f".join(p.get("text", "") for p in pages), fields))
         if manifest.get("code_scope"):
             scope = manifest["code_scope"]

@@ -34,14 +34,14 @@ class Line:
         return left + width / 2
 
     def columns(self, page_width: int) -> list["Line"]:
-        """The line cut at every gap wider than 4% of the page (and three times its usual gap)."""
+        """The line cut at every gap wider than 2.5% of the page (and three times its usual gap)."""
         if len(self.words) < 2:
             return [self]
         gaps = [b.left - (a.left + a.width) for a, b in zip(self.words, self.words[1:])]
         usual = statistics.median(gaps)
         parts, current = [], [self.words[0]]
         for gap, word in zip(gaps, self.words[1:]):
-            if gap > max(0.04 * page_width, 3 * usual):
+            if gap > max(0.025 * page_width, 3 * usual):
                 parts.append(Line(current))
                 current = []
             current.append(word)

@@ -10,9 +10,10 @@ cv2.setNumThreads(1)
 
 from .engine import PageResult, ocr_page, ocr_pages
 from .errors import PageInputError
+from .codes import Code
 from .model import PageText, SourcePage, Word
 from .pages import load_pages, sniff_type
 from .textpdf import PdfInfo, PdfPage, build_pdf
 
-__all__ = ["PageInputError", "PageResult", "PageText", "PdfInfo", "PdfPage", "SourcePage", "Word",
+__all__ = ["Code", "PageInputError", "PageResult", "PageText", "PdfInfo", "PdfPage", "SourcePage", "Word",
            "build_pdf", "load_pages", "ocr_page", "ocr_pages", "sniff_type"]

@@ -1,15 +1,21 @@
 """Pages in, recognized pages out: the OCR stages chained for one document."""
 from __future__ import annotations
 
+import logging
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
-from . import tesseract
+import numpy as np
+
+from . import codes, tesseract
 from .model import PageText, SourcePage
 from .prepare import prepare_page
+from .reread import reread_dates
 from .textpdf import PageImage, PdfPage, encode_page_image
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
@@ -33,7 +39,23 @@ def ocr_page(page: SourcePage, *, keep_image: bool = True) -> PageResult:
     seconds = dict(prepared.seconds)
     t = time.perf_counter()
     words = tesseract.recognize(prepared.for_ocr, prepared.dpi)
+    if _doubtful(words):
+        # Orientation guessed wrong on pages with little running text (an id card photocopy):
+        # the page read upside down is all low-confidence garbage. Try it the other way up.
+        turned = np.ascontiguousarray(np.rot90(prepared.for_ocr, 2))
+        other = tesseract.recognize(turned, prepared.dpi)
+        if _readable(other) > _readable(words):
+            log.info("page %d read better turned 180 degrees", page.index + 1)
+            words = other
+            prepared = replace(prepared, for_ocr=turned, display=np.ascontiguousarray(np.rot90(prepared.display, 2)),
+                               orientation=(prepared.orientation + 180) % 360)
+    words = reread_dates(prepared.for_ocr, words, prepared.dpi)
     seconds["recognize"] = time.perf_counter() - t
+    t = time.perf_counter()
+    found = codes.read_barcodes(prepared.display, prepared.dpi)
+    mrz = codes.read_mrz(prepared.for_ocr, words, prepared.dpi)
+    found += [mrz] if mrz else []
+    seconds["codes"] = time.perf_counter() - t
     image = None
     if keep_image:
         t = time.perf_counter()
@@ -41,8 +63,22 @@ def ocr_page(page: SourcePage, *, keep_image: bool = True) -> PageResult:
         seconds["encode_image"] = time.perf_counter() - t
     h, w = prepared.display.shape[:2]
     text = PageText(index=page.index, width=w, height=h, dpi=prepared.dpi, source="ocr",
-                    orientation=prepared.orientation, skew=prepared.skew, words=words, seconds=seconds)
+                    orientation=prepared.orientation, skew=prepared.skew, words=words, seconds=seconds,
+                    codes=found)
     return PageResult(text=text, image=image)
+
+
+DOUBTFUL_CONF = 60
+
+
+def _doubtful(words: list) -> bool:
+    confs = [w.conf for w in words if w.conf >= 0]
+    return not confs or sum(confs) / len(confs) < DOUBTFUL_CONF
+
+
+def _readable(words: list) -> int:
+    """Characters read with fair confidence."""
+    return sum(len(w.text) for w in words if w.conf >= DOUBTFUL_CONF)
 
 
 def ocr_pages(pages: list[SourcePage], *, jobs: int = 2, keep_images: bool = True,

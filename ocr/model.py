@@ -68,6 +68,7 @@ class PageText:
     skew: float
     words: list[Word]
     seconds: dict[str, float] = field(default_factory=dict)
+    codes: list = field(default_factory=list)  # ocr.codes.Code: QR payloads and machine-readable zones
 
     @property
     def text(self) -> str:
@@ -90,6 +91,7 @@ class PageText:
             "mean_conf": self.mean_conf,
             "text": self.text,
             "words": [w.to_json() for w in self.words],
+            "codes": [c.to_json() for c in self.codes],
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 

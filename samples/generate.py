@@ -2,10 +2,15 @@
 
     python -m samples.generate                      # the three demo samples in samples/
     python -m samples.generate --corpus DIR [--pages-per-level 6] [--seed N]
+    python -m samples.generate --fields DIR [--pages-per-level 6] [--seed N]
 
 `--corpus` writes benchmark pages in the format of ../shared/corpus/ocr/ (NAME.png|jpg, NAME.txt
 body truth one line per rendered line, NAME.json with fields, header, footer, level, degradation),
 with other fonts and other texts than that corpus, so the benchmark can show we did not tune to it.
+
+`--fields` writes, per level, that many of each kind of paper for the field benchmark: administrative
+documents, specimen CCCD cards with a readable QR and with the QR covered, birth certificates and
+applications ('other'); NAME.json holds `kind` and the `fields` expected.
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from . import degrade
+from . import application_form, birth_certificate, cccd_card, degrade, identity
 from .admin_page import FONT_FILES, AdminPage, render
 
 DEMO = [  # name, format, level, font, damage forced on top of the level's random one
@@ -74,6 +79,64 @@ def write_corpus(out: Path, pages_per_level: int, seed: int) -> list[Path]:
     return written
 
 
+def make_paper(kind: str, rng: random.Random, level: int, font_family: str) -> tuple[Image.Image, dict]:
+    """One degraded paper of a kind ('admin', 'cccd', 'cccd-covered', 'birth', 'other') and its truth."""
+    d = degradation_for_paper(kind, level, rng)
+    if kind == "admin":
+        img, truth = make_page(rng, level, font_family, d)
+        truth.pop("body_lines")
+        return img, {"kind": "admin", "fields": truth["fields"], "level": level, "degradation": d}
+    if kind.startswith("cccd"):
+        person = identity.citizen(rng)
+        model = rng.choice(["2021", "2024"])
+        img = cccd_card.render(person, model, d["dpi"], rng.choice(["noto-sans", "liberation-sans"]),
+                               qr_covered=kind == "cccd-covered", rng=rng)
+        fields = cccd_card.truth(person, model)
+        extra = {"card_model": model, "qr_covered": kind == "cccd-covered"}
+    elif kind == "birth":
+        record = birth_certificate.BirthRecord.random(rng)
+        img, seal_at = birth_certificate.render(record, d["dpi"], font_family)
+        if d["seal"]:
+            img = degrade.stamp_seal(img, seal_at, d["dpi"], f"UBND XÃ {record.commune.upper()}")
+        fields, extra = record.truth(), {}
+    else:
+        title, pairs = application_form.random_pairs(rng)
+        img = application_form.render(title, pairs, d["dpi"], font_family)
+        fields, extra = {application_form.key(label): value for label, value in pairs}, {"title": title}
+    img = degrade.apply(img, d, rng, colour=level >= 3)
+    return img, {"kind": kind.split("-")[0], "fields": fields, "level": level, "degradation": d, **extra}
+
+
+def degradation_for_paper(kind: str, level: int, rng: random.Random) -> dict:
+    d = degrade.degradation_for(level, rng)
+    if kind.startswith("cccd"):
+        d["seal"] = False  # a photocopied card carries no seal of its own
+    return d
+
+
+PAPERS = ["admin", "cccd", "cccd-covered", "birth", "other"]
+
+
+def write_fields(out: Path, per_level: int, seed: int) -> list[Path]:
+    rng = random.Random(seed)
+    fonts = ["liberation-serif", "dejavu-serif", "noto-serif", "liberation-sans", "noto-sans"]
+    written = []
+    n = 0
+    for level in range(4):
+        for _ in range(per_level):
+            for kind in PAPERS:
+                img, truth = make_paper(kind, rng, level, fonts[n % len(fonts)])
+                stem = out / f"{kind}{n:03d}-L{level}"
+                image = stem.with_suffix(".png" if level == 0 else ".jpg")
+                save_image(img, image, truth["degradation"]["dpi"], truth["degradation"]["jpeg"])
+                truth["image"] = image.name
+                stem.with_suffix(".json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n",
+                                                     encoding="utf-8")
+                written.append(image)
+                n += 1
+    return written
+
+
 def write_demo(out: Path, seed: int) -> list[Path]:
     rng = random.Random(seed)
     written = []
@@ -98,13 +161,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent, help="where the demo samples go")
     parser.add_argument("--corpus", type=Path, help="write benchmark pages in the corpus format here")
+    parser.add_argument("--fields", type=Path, help="write papers of every kind for the field benchmark here")
     parser.add_argument("--pages-per-level", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
-    target = args.corpus or args.out
+    target = args.corpus or args.fields or args.out
     target.mkdir(parents=True, exist_ok=True)
-    paths = (write_corpus(target, args.pages_per_level, args.seed) if args.corpus
-             else write_demo(target, args.seed))
+    if args.corpus:
+        paths = write_corpus(target, args.pages_per_level, args.seed)
+    elif args.fields:
+        paths = write_fields(target, args.pages_per_level, args.seed)
+    else:
+        paths = write_demo(target, args.seed)
     for path in paths:
         print(path)
 

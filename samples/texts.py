@@ -69,3 +69,20 @@ def body(rng: random.Random, sentences: int) -> str:
     """A paragraph of distinct sentences in a random order; list items start their own line."""
     picked = rng.sample(SENTENCES, k=min(sentences, len(SENTENCES)))
     return " ".join(picked)
+
+# Made-up commune and district names for addresses; the provinces above complete them.
+COMMUNES = ["Tân Lập", "Phú Hòa", "Hòa Bình", "An Thạnh", "Thạnh Phú", "Đông Hưng", "Tây Sơn", "Vĩnh Phúc",
+            "Quang Trung", "Hưng Lộc", "Tiên Phong", "Bình Minh", "Long Hòa", "Tân Thành", "Phước Hải", "Đồng Tâm"]
+DISTRICTS = ["Đồng Phú", "Châu Thành", "Phú Tân", "Cẩm Xuyên", "Yên Định", "Tuy An", "Gò Quao", "Mỹ Xuyên",
+             "Lộc Ninh", "Krông Pắc", "Đức Trọng", "Tam Nông", "Hòa Vang", "Thuận Châu", "Bảo Thắng", "Kỳ Anh"]
+VILLAGES = ["Thôn 1", "Thôn 3", "Ấp Bến Cam", "Ấp Tân Định", "Tổ 5", "Khu phố 2", "Xóm Đông", "Bản Nà Lơi"]
+ETHNICITIES = ["Kinh", "Kinh", "Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "Ê Đê"]
+FEATURES = ["Sẹo chấm C:1cm trên sau đầu mày phải", "Nốt ruồi C:2cm dưới sau cánh mũi trái",
+            "Sẹo chấm C:3cm dưới trước đuôi mắt trái", "Nốt ruồi C:1,5cm trên đầu mày trái"]
+
+
+def address(rng: random.Random, *, village: bool = True) -> str:
+    """'Thôn 3, Xã Tân Lập, Huyện Đồng Phú, Bình Phước': as printed on id cards."""
+    parts = [rng.choice(VILLAGES)] if village else []
+    parts += [f"Xã {rng.choice(COMMUNES)}", f"Huyện {rng.choice(DISTRICTS)}", rng.choice(PROVINCES)]
+    return ", ".join(parts)

@@ -13,9 +13,10 @@ export OMP_THREAD_LIMIT=1
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-# Runtime packages: OCR, PDF tools, fonts for the stamp and the sample generator.
-RUNTIME_PACKAGES=(python3 python3-venv tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf
-                  fonts-liberation2 fonts-dejavu-core fonts-noto-core)
+# Runtime packages: OCR (English for machine-readable zones), PDF tools, fonts for the stamp and the
+# sample generator (OCR-B for the specimen cards' MRZ).
+RUNTIME_PACKAGES=(python3 python3-venv tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng
+                  poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-noto-core fonts-ocr-b)
 # Services and tools for the test suite (ghostscript: OCRmyPDF, the benchmark's comparison;
 # Java and Maven: the veraPDF validator).
 TEST_PACKAGES=(redis-server postgresql softhsm2 opensc golang-go ca-certificates curl ghostscript

@@ -130,6 +130,12 @@ class Catalog:
             if links:
                 conn.execute(insert(dossier_documents).on_conflict_do_nothing(), links)
 
+    def set_dates(self, code: str, *, issued_on: date | None, valid_until: date | None) -> None:
+        """Dates taken from the fields, after staff corrected them."""
+        with self.engine.begin() as conn:
+            conn.execute(documents.update().where(documents.c.code == code)
+                         .values(issued_on=issued_on, valid_until=valid_until))
+
     def link(self, dossier_code: str, document_code: str, when: datetime | None = None) -> None:
         """The document is part of this dossier too (submitted again, stored once)."""
         row = {"dossier_code": dossier_code, "document_code": document_code,

@@ -9,7 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from ..services import Services
 from ..settings import Settings
-from . import archive_routes, errors, intake_routes, portal_routes
+from . import archive_routes, eform_routes, errors, intake_routes, portal_routes
 from .auth import parse_keys
 from .metrics import Metrics
 
@@ -34,7 +34,7 @@ def create_app(services: Services | None = None, queue=None) -> FastAPI:
     app.state.api_keys = parse_keys(services.settings.api_keys)
     app.state.metrics = Metrics(queue)
     errors.install(app)
-    for module in (intake_routes, portal_routes, archive_routes):
+    for module in (intake_routes, portal_routes, archive_routes, eform_routes):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -15,7 +15,9 @@ log = logging.getLogger(__name__)
 # Project error codes that are the caller's fault map to 4xx; the rest of describe()'s are 5xx.
 STATUS = {"not_found": 404, "unsupported_type": 415, "empty_file": 400, "file_too_large": 413, "too_many_pages": 413, "image_too_large": 413,
           "storage_unavailable": 503, "integrity_error": 500, "signing_failed": 502, "signer_not_valid": 500,
-          "token_unavailable": 500, "font_missing": 500, "signer_unreadable": 500}
+          "token_unavailable": 500, "font_missing": 500, "signer_unreadable": 500, "version_conflict": 409,
+          "version_not_found": 404, "unknown_field": 422, "invalid_field_name": 422, "invalid_field_value": 422,
+          "invalid_date": 422, "nothing_to_save": 422}
 
 
 class ApiError(Exception):

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from storage import layout
 
+from .. import eform
 from ..codes import check_kind, check_owner_id
 from . import state
 from .auth import Caller, require
@@ -47,10 +48,10 @@ def prefill(owner_id: str, code: str, request: Request,
             caller: Caller = Depends(require("portal", "archivist"))) -> dict:
     doc = _owned(request, owner_id, code)
     state.audit(request, caller, "read_fields", doc)
-    services = state.services(request)
-    fields = json.loads(services.store.get(layout.document_key(doc["code"], "fields.json")))
-    return {"code": doc["code"], "kind": fields.get("kind"), "fields": {
-        name: {**f, "verified": f.get("source") == "human"} for name, f in fields.get("fields", {}).items()}}
+    form = eform.load(state.services(request), doc["code"])
+    return {"code": doc["code"], "kind": form.get("kind"), "version": form["version"], "fields": {
+        name: {"value": f["value"], "verified": bool(f.get("verified")), "confidence": f.get("confidence"),
+               "source": f.get("source")} for name, f in form.get("fields", {}).items()}}
 
 
 @router.get("/documents/{code}/pdf", summary="Bản PDF đã ký số", response_class=Response,

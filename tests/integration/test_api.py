@@ -34,6 +34,9 @@ ALLOWED = {  # (method, path) → roles besides admin
     ("get", "/v1/documents/{code}/verify"): {"archivist"},
     ("post", "/v1/verify"): {"archivist"},
     ("get", "/v1/documents/{code}/audit"): {"archivist"},
+    ("get", "/v1/documents/{code}/fields"): {"counter", "archivist"},
+    ("patch", "/v1/documents/{code}/fields"): {"counter"},
+    ("get", "/v1/documents/{code}/fields/history"): {"counter", "archivist"},
 }
 
 
@@ -123,6 +126,31 @@ def test_portal_reads_through_the_owner_and_every_read_is_audited(client, stored
         ("portal-user", "read_manifest"), ("portal-user", "read_fields"), ("portal-user", "read_pdf"), ("archivist-user", "read_manifest"),
         ("archivist-user", "verify")]
     assert all(r["client"] and r["at"] for r in reads)
+
+
+def test_counter_staff_correct_and_confirm_fields_and_the_portal_sees_them_verified(client, stored):
+    form = client.get(f"/v1/documents/{stored}/fields", headers=_h("counter")).json()
+    assert form["kind"] == "admin" and form["classification"]["kind"] == "admin"
+    assert {"value", "raw", "confidence", "page", "box", "source"} <= set(form["fields"]["number"])
+    version = form["version"]
+    res = client.patch(f"/v1/documents/{stored}/fields", headers=_h("counter"),
+                       json={"version": version, "values": {"summary": "Về việc số hóa hồ sơ"}, "confirm": ["number"]})
+    assert res.status_code == 200, res.text
+    saved = res.json()
+    assert saved["version"] == version + 1 and saved["fields"]["summary"]["source"] == "human"
+    stale = client.patch(f"/v1/documents/{stored}/fields", headers=_h("counter"),
+                         json={"version": version, "values": {"summary": "x"}})
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "version_conflict"
+    bad = client.patch(f"/v1/documents/{stored}/fields", headers=_h("counter"),
+                       json={"version": version + 1, "values": {"date": "31/02/2024"}})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_date"
+    prefill = client.get(f"/v1/owners/{OWNER}/documents/{stored}/fields", headers=_h("portal")).json()
+    assert prefill["version"] == version + 1
+    assert prefill["fields"]["number"]["verified"] and prefill["fields"]["summary"]["verified"]
+    assert not prefill["fields"]["place"]["verified"]
+    history = client.get(f"/v1/documents/{stored}/fields/history", headers=_h("archivist")).json()["versions"]
+    assert history[-1]["saved_by"] == "counter-user"
+    assert {c["field"] for c in history[-1]["corrections"]} == {"summary", "number"}
 
 
 def test_search_and_verify_an_upload(client, stored):

@@ -1,17 +1,20 @@
-"""Field extraction for e-forms. Administrative documents (Decree 30/2020 layout): issuing agency
+"""Administrative documents (Decree 30/2020 layout): issuing agency
 and its parent body, number and symbol, type, place and date of issue, summary, signer's title and
 name, recipients; each with its raw text, confidence, page and box."""
 from __future__ import annotations
 
 import re
-import statistics
 import unicodedata
-from dataclasses import asdict, dataclass
 from datetime import date
+
+import edlib
 
 from ocr import PageText
 
-from .textlines import Line, lines
+from ..textlines import Line, lines
+from .gazetteer import fix_agency, fix_province
+from .model import Field, line_conf, union
+from .names import fix_name
 
 DOC_TYPES = {
     "NGHỊ QUYẾT": "NQ", "QUYẾT ĐỊNH": "QĐ", "CHỈ THỊ": "CT", "QUY CHẾ": "QC", "QUY ĐỊNH": "QyĐ",
@@ -34,24 +37,6 @@ _PLACE_DATE = re.compile(rf"(?<!\S)((?:{_WORD}\s){{0,4}}{_WORD})\s*,\s*ngày\s+(
                          rf"({_DIGITISH}{{1,2}})\s+năm\s+({_DIGITISH}{{4}})")
 
 
-@dataclass
-class Field:
-    value: str
-    raw: str
-    confidence: float
-    page: int
-    source: str = "ocr"
-    box: list[int] | None = None  # [left, top, width, height] in the page image's pixels
-
-
-def classify(pages: list[PageText]) -> tuple[str, float]:
-    """(kind, confidence). Only administrative documents are recognised for now; the rest is 'other'."""
-    first = _fold(pages[0].text) if pages else ""
-    if _fold(MOTTO) in first and _NUMBER.search(pages[0].text):
-        return "admin", 0.95
-    return "other", 0.5
-
-
 def extract_admin(pages: list[PageText]) -> dict[str, Field]:
     if not pages:
         return {}
@@ -59,10 +44,10 @@ def extract_admin(pages: list[PageText]) -> dict[str, Field]:
     text = first.text
     fields: dict[str, Field] = {}
     page_lines = lines(first)
-    conf = lambda line: round(statistics.fmean(w.conf for w in line.words) / 100, 3)  # noqa: E731
+    conf = line_conf
     number_at = None
     for i, line in enumerate(page_lines):
-        if m := _NUMBER.search(line.text):
+        if m := _NUMBER.search(line.text.replace("Ð", "Đ")):
             fields["number"] = Field(re.sub(r"\s+", "", m.group(1)), m.group(0), conf(line), 1, box=line.box)
             number_at = i
             break
@@ -74,7 +59,7 @@ def extract_admin(pages: list[PageText]) -> dict[str, Field]:
             box, c = (line.box, conf(line)) if line else (None, first.mean_conf / 100)
             if (day, month, year) != (m.group(2), m.group(3), m.group(4)):
                 c = round(c * 0.8, 3)  # read through letter-for-digit corrections: less sure
-            fields["place"] = Field(m.group(1).strip(), m.group(0), c, 1, box=box)
+            fields["place"] = Field(fix_province(m.group(1).strip()), m.group(0), c, 1, box=box)
             fields["date"] = Field(issued.isoformat(), m.group(0), c, 1, box=box)
         except ValueError:
             pass
@@ -85,27 +70,49 @@ def extract_admin(pages: list[PageText]) -> dict[str, Field]:
             fields["doc_type"] = Field(name, line.text, conf(line), 1, box=line.box)
             type_at = i
             break
+    if "number" in fields:
+        expected = DOC_TYPES.get(fields["doc_type"].value) if "doc_type" in fields else None
+        fields["number"].value = _number_symbol(fields["number"].value, expected)
     if number_at is not None:
         agency = _agency(page_lines[:number_at], first.width)
         if agency:
             parent, own = agency
-            value = _agency_spacing(" ".join(_clean(ln.text).upper() for ln in own))
+            value = fix_agency(_agency_spacing(" ".join(_clean(ln.text).upper() for ln in own)))
             fields["agency"] = Field(value, " / ".join(ln.text for ln in own), min(conf(ln) for ln in own), 1,
-                                     box=_union([ln.box for ln in own]))
+                                     box=union([ln.box for ln in own]))
             if parent:
-                fields["parent_agency"] = Field(_agency_spacing(_clean(parent.text).upper()), parent.text, conf(parent), 1,
+                fields["parent_agency"] = Field(fix_agency(_agency_spacing(_clean(parent.text).upper())), parent.text,
+                                                conf(parent), 1,
                                                 box=parent.box)
     if type_at is not None and type_at + 1 < len(page_lines):
         summary = _summary(page_lines[type_at], page_lines[type_at + 1:], first.width)
         if summary:
             fields["summary"] = Field(" ".join(_clean(ln.text) for ln in summary), "\n".join(ln.text for ln in summary),
-                                      min(conf(ln) for ln in summary), 1, box=_union([ln.box for ln in summary]))
+                                      min(conf(ln) for ln in summary), 1, box=union([ln.box for ln in summary]))
     fields.update(_signature(lines(last), last.width, len(pages), conf))
     return fields
 
 
 _SIGN_TITLE = re.compile(r"^(TM|KT|TL|TUQ|Q|T)[.,]|CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|THỦ TRƯỞNG", re.IGNORECASE)
 _NAME = re.compile(r"^([A-ZĐÀ-Ỹ][a-zđà-ỹ]+\s){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+
+
+_ABBREVIATIONS = set(DOC_TYPES.values())
+
+
+def _number_symbol(number: str, expected: str | None = None) -> str:
+    """'1/QĐĐ-UBND' or '19/GCT-UBND' -> the type abbreviation OCR doubled or prefixed, put right.
+    Only changed when the reading is no official abbreviation; `expected` is the abbreviation of
+    the type printed under the header, trusted when the reading is one letter from it."""
+    head, _, symbol = number.partition("/")
+    abbr, dash, rest = symbol.partition("-")
+    if not dash or abbr in _ABBREVIATIONS:
+        return number
+    if expected and edlib.align(expected, abbr, task="distance", k=1)["editDistance"] != -1:
+        return f"{head}/{expected}-{rest}"
+    candidates = [re.sub(r"(.)\1", r"\1", abbr), abbr[1:], abbr.replace("I", "T")]
+    fixed = next((c for c in candidates if c in _ABBREVIATIONS), None)
+    return f"{head}/{fixed}-{rest}" if fixed else number
 
 
 def _agency(header: list[Line], width: int) -> tuple[Line | None, list[Line]] | None:
@@ -138,14 +145,16 @@ def _signature(page_lines: list[Line], width: int, pages: int, conf) -> dict[str
     right = [cols[-1] for ln in page_lines for cols in [ln.columns(width)] if cols[-1].centre_x > width * 0.5]
     fields: dict[str, Field] = {}
     for i in range(len(right) - 1, -1, -1):
-        name = _clean(right[i].text)
+        name = re.sub(r"['‘’`\"]", "", _clean(right[i].text))
         if _NAME.match(name):
+            checked = fix_name(name.upper())
+            name = checked.title() if checked != name.upper() else name
             fields["signer"] = Field(name, right[i].text, conf(right[i]), pages, box=right[i].box)
             titles = [ln for ln in right[max(0, i - 3):i] if _SIGN_TITLE.search(_clean(ln.text))]
             if titles:
                 fields["signer_title"] = Field(" ".join(_clean(t.text) for t in titles),
                                                "\n".join(t.text for t in titles), min(conf(t) for t in titles),
-                                               pages, box=_union([t.box for t in titles]))
+                                               pages, box=union([t.box for t in titles]))
             break
     recipients = [ln for ln in page_lines if _fold_plain(ln.text).startswith("NOI NHAN")]
     if recipients:
@@ -154,7 +163,7 @@ def _signature(page_lines: list[Line], width: int, pages: int, conf) -> dict[str
         if items:
             fields["recipients"] = Field("; ".join(_clean(ln.text).lstrip("-+• ").rstrip(";.") for ln in items),
                                          "\n".join(ln.text for ln in items), min(conf(ln) for ln in items), pages,
-                                         box=_union([ln.box for ln in items]))
+                                         box=union([ln.box for ln in items]))
     return fields
 
 
@@ -176,26 +185,3 @@ def _clean(text: str) -> str:
 def _fold_plain(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.upper().replace("Đ", "D"))
     return re.sub(r"[^A-Z ]", "", "".join(c for c in decomposed if not unicodedata.combining(c))).strip()
-
-
-def _union(boxes: list[list[int]]) -> list[int]:
-    left = min(b[0] for b in boxes)
-    top = min(b[1] for b in boxes)
-    right = max(b[0] + b[2] for b in boxes)
-    bottom = max(b[1] + b[3] for b in boxes)
-    return [left, top, right - left, bottom - top]
-
-
-def extract_fields(pages: list[PageText], kind: str | None = None) -> dict:
-    detected, confidence = classify(pages)
-    kind = kind or detected
-    fields = extract_admin(pages) if kind == "admin" else {}
-    return {
-        "kind": kind,
-        "classification": {"kind": detected, "confidence": confidence},
-        "fields": {name: asdict(f) for name, f in fields.items()},
-    }
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).upper()

@@ -1,0 +1,90 @@
+"""Birth certificates (Giấy khai sinh): the child, the parents and the registration."""
+from __future__ import annotations
+
+import re
+
+from ocr import PageText
+
+from ..textlines import Line, lines
+from .labels import continuation, find_date, split_labelled
+from .names import fix_ethnicity, fix_name
+from .model import Field, clean, fold, line_conf, union
+
+# (field, label, how the value reads): "text", "name" (upper case), "date", "number"
+SINGLE = [
+    ("child_name", "Họ, chữ đệm, tên", "name"),
+    ("date_of_birth", "Ngày, tháng, năm sinh", "date"),
+    ("place_of_birth", "Nơi sinh", "text"),
+    ("mother_name", "Họ, chữ đệm, tên người mẹ", "name"),
+    ("father_name", "Họ, chữ đệm, tên người cha", "name"),
+    ("registering_authority", "Nơi đăng ký khai sinh", "text"),
+    ("registration_date", "Ngày, tháng, năm đăng ký", "date"),
+    ("registration_number", "Số", "number"),
+    ("registration_book", "Quyển số", "text"),
+]
+INLINE = {"sex": "Giới tính", "ethnicity": "Dân tộc", "nationality": "Quốc tịch"}
+
+
+def extract_birth(pages: list[PageText]) -> dict[str, Field]:
+    if not pages:
+        return {}
+    page = pages[0]
+    fields: dict[str, Field] = {}
+    # Whole lines, not columns: a label and its value can sit far apart on the printed form.
+    rows = lines(page)
+    for name, label, how in SINGLE:
+        row = _row_with(rows, label)
+        if row is None:
+            continue
+        taken = [row] + (continuation(rows, row, page.width) if how == "text" else [])
+        raw = " ".join(r.text for r in taken)
+        value = _value(clean(raw.split(":", 1)[1] if ":" in raw else ""), how)
+        if value:
+            fields[name] = Field(value, "\n".join(r.text for r in taken), min(line_conf(r) for r in taken),
+                                 page.index + 1, "ocr", union([r.box for r in taken]))
+    inline_row = next((r for r in rows if fold(r.text).replace(" ", "").startswith("GIOITINH")), None)
+    if inline_row is not None:
+        for name, (value, words) in _inline(inline_row).items():
+            fields[name] = Field(value, " ".join(w.text for w in words),
+                                 round(sum(w.conf for w in words) / len(words) / 100, 3), page.index + 1, "ocr",
+                                 union([[w.left, w.top, w.width, w.height] for w in words]))
+    return fields
+
+
+def _row_with(rows: list[Line], label: str) -> Line | None:
+    """The line whose text starts with the label and nothing more of a longer label after it."""
+    wanted = fold(label)
+    for row in rows:
+        folded = fold(row.text.split(":", 1)[0]) if ":" in row.text else ""
+        if folded == wanted:
+            return row
+    return None
+
+
+def _inline(row: Line) -> dict[str, tuple[str, list]]:
+    found = split_labelled(row, list(INLINE.values()))
+    out = {}
+    for name, label in INLINE.items():
+        if label in found:
+            value, words = found[label]
+            value = value.lstrip(": ")
+            if name == "sex":
+                value = {"NAM": "Nam", "NU": "Nữ"}.get(fold(value), value)
+            elif name == "nationality" and fold(value) == "VIET NAM":
+                value = "Việt Nam"
+            elif name == "ethnicity":
+                value = fix_ethnicity(value)
+            out[name] = (value, words)
+    return out
+
+
+def _value(raw: str, how: str) -> str:
+    if how == "date":
+        found = find_date(raw)
+        return found[0] if found else ""
+    if how == "number":
+        m = re.match(r"\d+", raw.replace(" ", ""))
+        return m.group() if m else ""
+    if how == "name":
+        return fix_name(raw.upper())
+    return raw

@@ -1,0 +1,139 @@
+"""Printed forms: find a label ("Họ và tên / Full name:") among the recognized lines, however OCR
+spelled it, and the value after it on its line or in the lines just below it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import edlib
+
+from ocr import PageText
+
+from ..textlines import Line, lines
+from .model import clean, fold
+
+_DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+# '/' read as I, l, | or 1 between two-digit day and month: "18I12I2023", "18112/2023".
+_SLASH_MISREAD = re.compile(r"(?<!\d)(\d{2})[/|Il1!]{1,2}(\d{2})[/|Il1!]{1,2}(\d{4})(?!\d)")
+_DIGITISH = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8",
+                           "Z": "2", "ó": "6", "G": "6"})
+
+
+@dataclass
+class Form:
+    """A page's text as columns (a line cut at wide gaps), top to bottom."""
+    page: PageText
+    columns: list[Line]
+
+    @classmethod
+    def of(cls, page: PageText) -> Form:
+        cols = [col for ln in lines(page) for col in ln.columns(page.width)]
+        return cls(page, sorted(cols, key=lambda c: (c.box[1], c.box[0])))
+
+    def find(self, label: str, after: int = -1) -> int | None:
+        """Index of the first column (after `after`) that carries `label` (folded, fuzzily)."""
+        wanted = fold(label)
+        for i, col in enumerate(self.columns):
+            if i > after and has_label(col.text, wanted):
+                return i
+        return None
+
+    def below(self, i: int, stop: list[str], limit: int = 3) -> list[Line]:
+        """Lines under column i, left-aligned with it, up to one that carries a label in `stop`."""
+        label = self.columns[i]
+        left, top, _, height = label.box
+        picked: list[Line] = []
+        bottom = top + height
+        for col in self.columns[i + 1:]:
+            if col.box[1] < bottom - height / 2 or abs(col.box[0] - left) > 0.03 * self.page.width:
+                continue
+            if col.box[1] - bottom > 2.5 * height or any(has_label(col.text, fold(s)) for s in stop):
+                break
+            picked.append(col)
+            bottom = col.box[1] + col.box[3]
+            if len(picked) == limit:
+                break
+        return picked
+
+
+def has_label(text: str, folded_label: str) -> bool:
+    folded = fold(text)
+    if folded_label in folded:
+        return True
+    allowed = max(1, len(folded_label) // 10)
+    if len(folded) < len(folded_label) - allowed:
+        return False
+    found = edlib.align(folded_label, folded, mode="HW", task="distance", k=allowed)
+    return found["editDistance"] != -1
+
+
+def after_colon(text: str) -> str:
+    return clean(text.rsplit(":", 1)[1]) if ":" in text else ""
+
+
+def find_date(text: str) -> tuple[str, str] | None:
+    """(ISO date, the text read) of the first dd/mm/yyyy in text, letter-for-digit slips undone."""
+    m = _DATE.search(text) or _DATE.search(text.translate(_DIGITISH)) or _SLASH_MISREAD.search(text)
+    if not m:
+        return None
+    day, month, year = (int(g) for g in m.groups())
+    try:
+        return date(year, month, day).isoformat(), m.group(0)
+    except ValueError:
+        return None
+
+
+def continuation(rows: list[Line], row: Line, page_width: int) -> list[Line]:
+    """The lines a value wrapped onto: right under `row`, starting at its left edge, with no label."""
+    out: list[Line] = []
+    last = row
+    for nxt in rows[rows.index(row) + 1:]:
+        gap = nxt.box[1] - (last.box[1] + last.box[3])
+        if ":" in nxt.text or abs(nxt.box[0] - row.box[0]) > 0.02 * page_width or gap > last.box[3]:
+            break
+        out.append(nxt)
+        last = nxt
+    return out
+
+
+def key_values(page: PageText) -> dict[str, tuple[str, str, list[Line]]]:
+    """Every 'Label: value' on a page (with the lines its value wrapped onto), keyed by the label
+    folded to snake case: (label, value, lines)."""
+    found: dict[str, tuple[str, str, list[Line]]] = {}
+    rows = lines(page)
+    for row in rows:
+        label, sep, value = row.text.partition(":")
+        label = clean(label)
+        if sep and clean(value) and 0 < len(label.split()) <= 8:
+            key = fold(label).lower().replace(" ", "_")
+            taken = [row, *continuation(rows, row, page.width)]
+            if key and key not in found:
+                found[key] = (label, clean(" ".join([value] + [r.text for r in taken[1:]])), taken)
+    return found
+
+
+def split_labelled(line: Line, labels: list[str]) -> dict[str, tuple[str, list]]:
+    """A line holding several 'Label: value' pairs ("Giới tính: Nam  Dân tộc: Kinh  Quốc tịch: …"):
+    each label's value and its words. Labels are matched without diacritics or spaces, since OCR
+    sometimes runs two words together ("Giớitính")."""
+    # "tính:Nữ": a label and its value run together are two tokens, both with that word's box.
+    tokens = [(part, w) for w in line.words for part in re.split(r"(?<=:)(?=\S)", w.text)]
+    joined, owner = "", []  # the line's letters without spaces, and which token each came from
+    for i, (text, _) in enumerate(tokens):
+        letters = fold(text).replace(" ", "")
+        joined += letters
+        owner += [i] * len(letters)
+    spans: list[tuple[int, int, str]] = []  # (first word of the label, first word after it, label)
+    for label in labels:
+        at = joined.find(fold(label).replace(" ", ""))
+        if at >= 0:
+            spans.append((owner[at], owner[at + len(fold(label).replace(" ", "")) - 1] + 1, label))
+    spans.sort()
+    out: dict[str, tuple[str, list]] = {}
+    for n, (_, after, label) in enumerate(spans):
+        end = spans[n + 1][0] if n + 1 < len(spans) else len(tokens)
+        value = clean(" ".join(text for text, _ in tokens[after:end]))
+        if value:
+            out[label] = (value, list({id(w): w for _, w in tokens[after:end]}.values()))
+    return out

@@ -1,0 +1,107 @@
+"""ICAO 9303 TD1 machine-readable zone (3 lines of 30), as on the back of CCCD cards.
+
+Check digits (weights 7, 3, 1) tell a misread character; in fields that can only hold digits the
+usual OCR confusions (O for 0, I for 1, …) are undone before checking.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+_VALUES = {**{str(d): d for d in range(10)}, **{chr(ord("A") + i): 10 + i for i in range(26)}, "<": 0}
+_AS_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "T": "1", "Z": "2",
+                           "S": "5", "G": "6", "B": "8"})
+_AS_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B"})
+TD1_LINE = 30
+
+
+def check_digit(text: str) -> str:
+    return str(sum(_VALUES.get(c, 0) * (7, 3, 1)[i % 3] for i, c in enumerate(text)) % 10)
+
+
+def mrz_name(full_name: str) -> str:
+    """'NGUYỄN VĂN AN' -> 'NGUYEN<<VAN<AN': no diacritics, family name first, filler '<'."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", full_name.upper().replace("Đ", "D"))
+                    if not unicodedata.combining(c))
+    family, *given = plain.split()
+    return f"{family}<<{'<'.join(given)}"
+
+
+def make_td1(id12: str, birth: date, sex: str, expiry: date | None, full_name: str) -> list[str]:
+    """The three lines a card with this id, birth date, sex ('Nam'/'Nữ'), expiry and name carries."""
+    number = id12[3:]
+    line1 = f"IDVNM{number}{check_digit(number)}{id12}".ljust(TD1_LINE, "<")
+    born = birth.strftime("%y%m%d")
+    ends = expiry.strftime("%y%m%d") if expiry else "<<<<<<"
+    line2 = f"{born}{check_digit(born)}{'M' if sex == 'Nam' else 'F'}{ends}{check_digit(ends)}VNM".ljust(29, "<")
+    line2 += check_digit(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29])
+    return [line1, line2, mrz_name(full_name).ljust(TD1_LINE, "<")[:TD1_LINE]]
+
+
+@dataclass
+class Td1:
+    document_number: str
+    id12: str | None
+    birth: str  # YYMMDD
+    sex: str  # "Nam" / "Nữ" / ""
+    expiry: str  # YYMMDD or "" (no expiry)
+    nationality: str
+    name: str  # 'NGUYEN VAN AN'
+    checks: dict[str, bool]
+
+    @property
+    def valid(self) -> bool:
+        return all(self.checks.values())
+
+
+def find_td1(text_lines: list[str]) -> list[str] | None:
+    """Three consecutive lines that look like a TD1 zone, cleaned to its alphabet, or None."""
+    cleaned = [_clean(t) for t in text_lines]
+    for i in range(len(cleaned) - 2):
+        a, b, c = cleaned[i:i + 3]
+        if a.startswith(("IDVNM", "1DVNM", "IOVNM")) and 24 <= len(a) <= 36 and 24 <= len(b) <= 36:
+            return [a, b, c]
+    return None
+
+
+def parse_td1(lines: list[str]) -> Td1:
+    a, b, c = (_fit(ln) for ln in lines)
+    # Fields that hold only digits get their look-alike letters back as digits, checks included.
+    a = a[:5] + a[5:15].translate(_AS_DIGIT) + a[15:]
+    b = b[:7].translate(_AS_DIGIT) + b[7] + b[8:15].translate(_AS_DIGIT) + b[15:29] + b[29].translate(_AS_DIGIT)
+    number, optional = a[5:14], a[15:30]
+    id_digits = optional[:12].translate(_AS_DIGIT)
+    born, ends = b[0:6], b[8:14]
+    ends = "" if set(ends) <= {"<"} else ends
+    checks = {
+        "document_number": check_digit(number) == a[14],
+        "birth": check_digit(born) == b[6],
+        "expiry": check_digit(ends or "<<<<<<") == b[14],
+        "composite": check_digit(a[5:30] + b[0:7] + b[8:15] + b[18:29]) == b[29],
+    }
+    id12 = id_digits if id_digits.isdigit() and id_digits.endswith(number) else None
+    checks["id_matches_number"] = id12 is not None
+    sex = {"M": "Nam", "F": "Nữ"}.get(b[7], "")
+    family, _, given = c.translate(_AS_LETTER).partition("<<")
+    name = " ".join(p for p in [family, *given.split("<")] if p)
+    return Td1(number, id12, born, sex, ends, b[15:18].translate(_AS_LETTER), name, checks)
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).upper().replace(" ", "")
+    text = re.sub(r"[«‹(\[{]", "<", text)
+    return re.sub(r"[^A-Z0-9<]", "", text)
+
+
+def _fit(line: str) -> str:
+    """A line brought to 30 characters: filler read as 'K' restored, extra or missing filler evened out
+    in its longest run (recognition adds or drops a '<' in long runs)."""
+    line = re.sub(r"(?<=<)K+(?=<|$)", lambda m: "<" * len(m.group()), line)
+    runs = sorted(re.finditer(r"<{2,}", line), key=lambda m: len(m.group()), reverse=True)
+    if len(line) != TD1_LINE and runs:
+        run = runs[0]
+        size = max(1, len(run.group()) + TD1_LINE - len(line))
+        line = line[:run.start()] + "<" * size + line[run.end():]
+    return line.ljust(TD1_LINE, "<")[:TD1_LINE]

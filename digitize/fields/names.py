@@ -1,0 +1,70 @@
+"""Closed lists that OCR slips can be snapped back to: Vietnamese family names and common name
+syllables, and the 54 ethnic groups (Decision 121-TCTK/PPCĐ, 1979).
+
+Bold capitals lose or gain tone marks (QUÂN read QUẦN, NGUYỄN read NGUYÊN); a name word that is
+no known name but has the letters of one is given that one's marks. Words matching nothing stay.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+import edlib
+
+from .model import fold
+
+FAMILY_NAMES = """Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đoàn Trịnh
+Trương Lâm Mai Lương Tạ Cao Tô Hà Lưu Quách Châu Thái Phùng Vương Kiều Triệu Đào Văn Tăng Lại Từ La
+Mạc Chu Diệp Âu Khúc Ông Tôn Thân Hứa Giang Nghiêm Quan Kim Bạch Lục Đàm Phí Thạch Khổng Vi Ninh Lò
+Sầm Lã Trình Cù Mẫn Hầu Lò Nông Ma Hoa Doãn Khương Bế Nghiêm""".split()
+
+NAME_SYLLABLES = """Văn Thị Đức Minh Ngọc Thanh Quốc Thu Hữu Kim Xuân Bảo Hoàng Gia Thành Công Đình Quang
+Anh Tuấn Hồng Thúy Thùy Phương Mỹ Bích Diệu Khánh Hải Tiến Trọng Mạnh Duy Tấn Trung Nhật Như Hoài
+Vân Phúc An Bình Cường Dũng Giang Hà Hạnh Hùng Hương Lan Long Mai Nam Nga Quân Sơn Tâm Thảo Yến Lợi
+Đạt Huy Hiếu Hiền Hoa Hòa Hậu Hằng Hân Khoa Khôi Kiên Linh Loan Lộc Luân Ly My Nhung Nhi Ngân
+Nguyên Oanh Phát Phong Phụng Quyên Quỳnh Sang Tài Thắng Thịnh Thơ Thư Tín Toàn Trang Trí Trinh Tú
+Tùng Uyên Vinh Việt Vy Xuyến Ý Châu Chi Cúc Dung Duyên Điệp Đông Hạ Hưng Khang Lâm Lực Nghĩa Nhân
+Ninh Quế Sương Tân Thái Thạch Thiện Thông Thuận Tiên Trâm Triều Tường Vũ Vương Yên Huệ Hoàn Kha Lệ
+Liên Luyến Mến Phượng Quyết Sinh Thủy Tuyết Tuyền Vĩnh Định Đăng Đạo Hào Hiệp Hiển Khải Lành Nhàn
+Pháp Quý Tạo Thọ Trường Tư Uy Bắc Cẩm Chính Dương Đại Đào Hạnh Khoa Lương Mạnh Nguyệt Phú Quyền
+Sáng Thảo Thiên Thục Tiệp Trà Tuệ Út Vi Xuân Yến""".split()
+
+ETHNIC_GROUPS = ["Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "Mông", "Dao", "Gia Rai", "Ê Đê",
+                 "Ba Na", "Sán Chay", "Chăm", "Cơ Ho", "Xơ Đăng", "Sán Dìu", "Hrê", "Ra Glai", "Mnông", "Thổ",
+                 "Xtiêng", "Khơ Mú", "Bru - Vân Kiều", "Cơ Tu", "Giáy", "Tà Ôi", "Mạ", "Giẻ Triêng", "Co",
+                 "Chơ Ro", "Xinh Mun", "Hà Nhì", "Chu Ru", "Lào", "La Chí", "Kháng", "Phù Lá", "La Hủ", "La Ha",
+                 "Pà Thẻn", "Lự", "Ngái", "Chứt", "Lô Lô", "Mảng", "Cơ Lao", "Bố Y", "Cống", "Si La", "Pu Péo",
+                 "Rơ Măm", "Brâu", "Ơ Đu"]
+
+
+def _nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text.upper())
+
+
+def _snap(word: str, known: list[str]) -> str:
+    """`word` (upper case) if it is known, else the known word with the same letters and the
+    closest marks, else `word` unchanged."""
+    upper = {k.upper() for k in known}
+    if word in upper:
+        return word
+    same_letters = [k for k in upper if fold(k) == fold(word)]
+    if not same_letters:
+        return word
+    return min(same_letters, key=lambda k: (edlib.align(_nfd(k), _nfd(word))["editDistance"], k))
+
+
+def fix_name(name: str) -> str:
+    """An upper-case full name with each word's marks checked against the name lists."""
+    words = name.split()
+    if not words:
+        return name
+    fixed = [_snap(words[0], FAMILY_NAMES)] + [_snap(w, NAME_SYLLABLES + FAMILY_NAMES) for w in words[1:]]
+    return unicodedata.normalize("NFC", " ".join(fixed))
+
+
+def fix_ethnicity(text: str) -> str:
+    """The ethnic group's official spelling, matched without marks or spaces; unchanged if none."""
+    key = fold(text).replace(" ", "")
+    for group in ETHNIC_GROUPS:
+        if fold(group).replace(" ", "") == key:
+            return group
+    return text

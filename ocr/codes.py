@@ -1,0 +1,80 @@
+"""Machine-readable codes on a page: barcodes and QR codes (zxing-cpp), and ICAO machine-readable
+zones re-read with an alphabet fit for them (Vietnamese recognition mangles '<<<' and 0/O)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+import zxingcpp
+
+from .model import Word
+from .tesseract import _write_temp
+
+MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+_MRZ_LIKE = re.compile(r"<<|^[1Il]?[1I]DVNM", re.IGNORECASE)
+
+
+@dataclass
+class Code:
+    kind: str  # "qr", another barcode format in lower case, or "mrz"
+    text: str  # the payload; for an MRZ its lines joined by newlines
+    box: list[int]  # [left, top, width, height] in the page image's pixels
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "text": self.text, "box": self.box}
+
+
+def read_barcodes(image: np.ndarray, dpi: float = 300) -> list[Code]:
+    """QR codes only: the other formats cost ten times as long on a full page and no paper here has them.
+
+    Below 300 dpi the modules of a card's QR code are three or four pixels wide and blur together;
+    when nothing is found there, the page is read again at twice the size."""
+    codes = _read_qr(image, 1)
+    if not codes and dpi < 300:
+        codes = _read_qr(cv2.resize(image, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), 2)
+    return codes
+
+
+def _read_qr(image: np.ndarray, scale: int) -> list[Code]:
+    codes = []
+    for found in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+        xs = [p.x for p in (found.position.top_left, found.position.top_right, found.position.bottom_left,
+                            found.position.bottom_right)]
+        ys = [p.y for p in (found.position.top_left, found.position.top_right, found.position.bottom_left,
+                            found.position.bottom_right)]
+        kind = "qr" if found.format == zxingcpp.BarcodeFormat.QRCode else found.format.name.lower()
+        box = [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]
+        codes.append(Code(kind, found.text, [v // scale for v in box]))
+    return codes
+
+
+def read_mrz(grey: np.ndarray, words: list[Word], dpi: float) -> Code | None:
+    """The machine-readable zone, if the page's recognized lines show one, re-read on its own."""
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        lines.setdefault((w.block, w.par, w.line), []).append(w)
+    zone = [ws for ws in lines.values() if _MRZ_LIKE.search("".join(w.text for w in ws))]
+    if not zone:
+        return None
+    boxes = [w for ws in zone for w in ws]
+    top = min(w.top for w in boxes)
+    bottom = max(w.top + w.height for w in boxes)
+    line_h = max(w.height for w in boxes)
+    # The zone has three lines; the ones without '<' (a name that fills the line) may be missed above.
+    top, bottom = max(0, top - 2 * line_h), min(grey.shape[0], bottom + 2 * line_h)
+    left = max(0, min(w.left for w in boxes) - line_h)
+    right = min(grey.shape[1], max(w.left + w.width for w in boxes) + line_h)
+    path = _write_temp(np.ascontiguousarray(grey[top:bottom, left:right]))
+    try:
+        text = pytesseract.image_to_string(
+            path, lang="eng", config=f"--oem 1 --psm 6 --dpi {round(dpi)} -c tessedit_char_whitelist={MRZ_ALPHABET}")
+    finally:
+        Path(path).unlink(missing_ok=True)
+    mrz_lines = [ln.replace(" ", "") for ln in text.splitlines() if len(ln.replace(" ", "")) >= 20]
+    if not mrz_lines:
+        return None
+    return Code("mrz", "\n".join(mrz_lines), [left, top, right - left, bottom - top])
