@@ -31,11 +31,12 @@ class Code:
 def read_barcodes(image: np.ndarray, dpi: float = 300) -> list[Code]:
     """QR codes only: the other formats cost ten times as long on a full page and no paper here has them.
 
-    Below 300 dpi the modules of a card's QR code are three or four pixels wide and blur together;
+    At 200 dpi the modules of a card's QR code are three or four pixels wide and blur together;
     when nothing is found there, the page is read again at twice the size."""
     codes = _read_qr(image, 1)
-    if not codes and dpi < 300:
-        codes = _read_qr(cv2.resize(image, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), 2)
+    if not codes and dpi < 250:
+        grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+        codes = _read_qr(cv2.resize(grey, None, fx=2, fy=2, interpolation=cv2.INTER_LINEAR), 2)
     return codes
 
 

@@ -23,7 +23,7 @@ def random_pairs(rng: random.Random) -> tuple[str, list[tuple[str, str]]]:
         ("Số định danh cá nhân", person.id12),
         ("Địa chỉ liên hệ", person.residence),
         ("Số điện thoại", f"09{rng.randint(10000000, 99999999)}"),
-        ("Nội dung đề nghị", rng.choice(texts.SENTENCES).rstrip(".;,")),
+        ("Nội dung đề nghị", rng.choice(texts.SENTENCES).lstrip("- ").rstrip(".;,")),
     ]
 
 

@@ -32,6 +32,12 @@ DEMO = [  # name, format, level, font, damage forced on top of the level's rando
 ]
 
 
+DEMO_PAPERS = [  # name, format, kind, level: papers of the other kinds, for the demo
+    ("sample-04-cccd", "jpg", "cccd", 1),
+    ("sample-05-giay-khai-sinh", "png", "birth", 0),
+]
+
+
 def make_page(rng: random.Random, level: int, font_family: str,
               damage: dict | None = None) -> tuple[Image.Image, dict]:
     """A degraded administrative page and its truth (corpus JSON keys plus `body_lines`)."""
@@ -153,6 +159,13 @@ def write_demo(out: Path, seed: int) -> list[Path]:
             save_image(img, path, dpi, truth["degradation"]["jpeg"])
         truth["image"] = path.name
         write_truth(out / name, truth)
+        written.append(path)
+    for name, fmt, kind, level in DEMO_PAPERS:
+        img, truth = make_paper(kind, rng, level, "liberation-serif")
+        path = out / f"{name}.{fmt}"
+        save_image(img, path, truth["degradation"]["dpi"], truth["degradation"]["jpeg"])
+        truth["image"] = path.name
+        (out / f"{name}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         written.append(path)
     return written
 

@@ -42,3 +42,28 @@ def test_bench_reads_generated_pages_and_ocr_is_accurate_at_every_level(generate
         assert level["worst_cer"] <= 0.02, (name, level)
         assert level["orientation_acc"] == 1.0, (name, level)
         assert level["deskew_median_err"] <= 0.2, (name, level)
+
+
+def test_field_papers_of_every_kind_and_the_cards_carry_a_real_qr_payload(tmp_path):
+    import json
+
+    import numpy as np
+    import zxingcpp
+    from PIL import Image
+
+    from samples.generate import PAPERS, write_fields
+
+    written = write_fields(tmp_path, 1, seed=5)
+    assert len(written) == 4 * len(PAPERS)
+    metas = [json.loads(p.with_suffix(".json").read_text(encoding="utf-8")) for p in written]
+    assert {m["kind"] for m in metas} == {"admin", "cccd", "birth", "other"}
+    assert {m["level"] for m in metas} == {0, 1, 2, 3}
+    cards = [(p, m) for p, m in zip(written, metas) if m["kind"] == "cccd" and m["level"] == 0]
+    for path, meta in cards:
+        payloads = [r.text for r in zxingcpp.read_barcodes(np.asarray(Image.open(path).convert("L")))]
+        if meta["qr_covered"]:
+            assert payloads == []
+        else:
+            fields = meta["fields"]
+            parts = payloads[0].split("|")
+            assert parts[0] == fields["id"] and parts[2].upper() == fields["full_name"] and parts[5] == fields["residence"]

@@ -14,6 +14,7 @@ from ocr import PageText
 from ..textlines import Line, lines
 from .gazetteer import fix_agency, fix_province
 from .model import Field, line_conf, union
+from . import names
 from .names import fix_name
 
 DOC_TYPES = {
@@ -148,8 +149,9 @@ def _signature(page_lines: list[Line], width: int, pages: int, conf) -> dict[str
         name = re.sub(r"['‘’`\"]", "", _clean(right[i].text))
         if _NAME.match(name):
             checked = fix_name(name.upper())
+            sure = conf(right[i]) if checked == name.upper() else min(conf(right[i]), names.CHANGED)
             name = checked.title() if checked != name.upper() else name
-            fields["signer"] = Field(name, right[i].text, conf(right[i]), pages, box=right[i].box)
+            fields["signer"] = Field(name, right[i].text, sure, pages, box=right[i].box)
             titles = [ln for ln in right[max(0, i - 3):i] if _SIGN_TITLE.search(_clean(ln.text))]
             if titles:
                 fields["signer_title"] = Field(" ".join(_clean(t.text) for t in titles),

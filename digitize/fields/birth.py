@@ -7,7 +7,7 @@ from ocr import PageText
 
 from ..textlines import Line, lines
 from .labels import continuation, find_date, split_labelled
-from .names import fix_ethnicity, fix_name
+from .names import CHANGED, fix_ethnicity, fix_name
 from .model import Field, clean, fold, line_conf, union
 
 # (field, label, how the value reads): "text", "name" (upper case), "date", "number"
@@ -40,8 +40,11 @@ def extract_birth(pages: list[PageText]) -> dict[str, Field]:
         raw = " ".join(r.text for r in taken)
         value = _value(clean(raw.split(":", 1)[1] if ":" in raw else ""), how)
         if value:
-            fields[name] = Field(value, "\n".join(r.text for r in taken), min(line_conf(r) for r in taken),
-                                 page.index + 1, "ocr", union([r.box for r in taken]))
+            sure = min(line_conf(r) for r in taken)
+            if how == "name" and value != clean(raw.split(":", 1)[1]).upper():
+                sure = min(sure, CHANGED)
+            fields[name] = Field(value, "\n".join(r.text for r in taken), sure, page.index + 1, "ocr",
+                                 union([r.box for r in taken]))
     inline_row = next((r for r in rows if fold(r.text).replace(" ", "").startswith("GIOITINH")), None)
     if inline_row is not None:
         for name, (value, words) in _inline(inline_row).items():

@@ -15,7 +15,7 @@ from . import citizen_id
 from .labels import Form, after_colon, find_date
 from .model import Field, clean, fold, line_conf, union
 from .mrz import Td1, find_td1, parse_td1
-from .names import fix_name
+from .names import CHANGED, fix_name
 
 NO_EXPIRY = "Không thời hạn"
 # Printed labels, both card models; the order is the order of precedence when several match.
@@ -144,6 +144,8 @@ def _from_print(page: PageText) -> dict[str, Field]:
         if cols:
             value = clean(" ".join(c.text for c in cols))
             out[name] = field(fix_name(value.upper()) if name == "full_name" else value, cols)
+            if name == "full_name" and out[name].value != value.upper():
+                out[name].confidence = min(out[name].confidence, CHANGED)
     return out
 
 
@@ -169,8 +171,6 @@ def _check_id(fields: dict[str, Field]) -> None:
     if name and mrz_name:
         if fold(name.value) == mrz_name.value:
             name.agrees.append("mrz")
-            if name.source == "ocr":
-                name.confidence = max(name.confidence, 0.95)
         else:
             name.disagrees["mrz"] = mrz_name.value
             name.confidence = round(name.confidence * 0.6, 3)

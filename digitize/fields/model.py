@@ -24,7 +24,7 @@ class Field:
 
 
 def clean(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip(" _—-:|;,.")
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip(" _—-:|;,.“”\"'‘’")
 
 
 def fold(text: str) -> str:

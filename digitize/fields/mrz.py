@@ -85,6 +85,7 @@ def parse_td1(lines: list[str]) -> Td1:
     checks["id_matches_number"] = id12 is not None
     sex = {"M": "Nam", "F": "Nữ"}.get(b[7], "")
     family, _, given = c.translate(_AS_LETTER).partition("<<")
+    given = given.split("<<")[0]  # the filler after the name; OCR noise in it is no name
     name = " ".join(p for p in [family, *given.split("<")] if p)
     return Td1(number, id12, born, sex, ends, b[15:18].translate(_AS_LETTER), name, checks)
 

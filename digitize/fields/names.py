@@ -3,6 +3,8 @@ syllables, and the 54 ethnic groups (Decision 121-TCTK/PPCĐ, 1979).
 
 Bold capitals lose or gain tone marks (QUÂN read QUẦN, NGUYỄN read NGUYÊN); a name word that is
 no known name but has the letters of one is given that one's marks. Words matching nothing stay.
+A rare name missing from the lists could be "corrected" wrongly, so callers lower the confidence of
+a name they changed: staff see it and check.
 """
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ Tùng Uyên Vinh Việt Vy Xuyến Ý Châu Chi Cúc Dung Duyên Điệp Đông 
 Ninh Quế Sương Tân Thái Thạch Thiện Thông Thuận Tiên Trâm Triều Tường Vũ Vương Yên Huệ Hoàn Kha Lệ
 Liên Luyến Mến Phượng Quyết Sinh Thủy Tuyết Tuyền Vĩnh Định Đăng Đạo Hào Hiệp Hiển Khải Lành Nhàn
 Pháp Quý Tạo Thọ Trường Tư Uy Bắc Cẩm Chính Dương Đại Đào Hạnh Khoa Lương Mạnh Nguyệt Phú Quyền
-Sáng Thảo Thiên Thục Tiệp Trà Tuệ Út Vi Xuân Yến""".split()
+Sáng Thảo Thiên Thục Tiệp Trà Tuệ Út Vi Xuân Yến Ánh Ân Bách Bằng Cảnh Chiến Dân Diễm Dịu Đoan Giao
+Hiên Học Hợp Khuê Kiều Lam Liễu Nghi Nhã Nhiên Phi Sa Thoa Thương Trúc Tiến Tùng Vĩ Doanh Diệp Hiệu
+Hoan Huân Khiêm Lĩnh Mỵ Ngà Nhạn Phước Quảng Tâm Thi Thuần Thuý Toản Trân Tri Tuyến Vy Xuyên""".split()
 
 ETHNIC_GROUPS = ["Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "Mông", "Dao", "Gia Rai", "Ê Đê",
                  "Ba Na", "Sán Chay", "Chăm", "Cơ Ho", "Xơ Đăng", "Sán Dìu", "Hrê", "Ra Glai", "Mnông", "Thổ",
@@ -50,6 +54,9 @@ def _snap(word: str, known: list[str]) -> str:
     if not same_letters:
         return word
     return min(same_letters, key=lambda k: (edlib.align(_nfd(k), _nfd(word))["editDistance"], k))
+
+
+CHANGED = 0.8  # the most a name field is trusted once a word of it was changed here
 
 
 def fix_name(name: str) -> str:
