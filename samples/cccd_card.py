@@ -120,13 +120,19 @@ class _Card:
             self.d.text((self.px(4), self.px(36 + i * 5.2)), line, font=f, fill=INK)
 
 
-def front_2021(c: Citizen, dpi: int, family: str, qr: bool = True) -> Image.Image:
+def _front(dpi: int, family: str, centre: float, title: tuple[str, float], subtitle: str) -> _Card:
+    """A card front's emblem, national motto and title, centred at `centre` mm."""
     s = _Card(dpi, family)
     s.emblem(9, 9, 6)
-    s.text(44, 2.5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 2.0, "Bold", centred=True)
-    s.text(44, 5.6, "Độc lập - Tự do - Hạnh phúc", 2.0, "Bold", centred=True)
-    s.text(44, 9.2, "CĂN CƯỚC CÔNG DÂN", 3.0, "Bold", fill=RED, centred=True)
-    s.text(44, 13.0, "Citizen Identity Card", 1.8, centred=True)
+    s.text(centre, 2.5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 2.0, "Bold", centred=True)
+    s.text(centre, 5.6, "Độc lập - Tự do - Hạnh phúc", 2.0, "Bold", centred=True)
+    s.text(centre, 9.2, title[0], title[1], "Bold", fill=RED, centred=True)
+    s.text(centre, 13.0, subtitle, 1.8, centred=True)
+    return s
+
+
+def front_2021(c: Citizen, dpi: int, family: str, qr: bool = True) -> Image.Image:
+    s = _front(dpi, family, 44, ("CĂN CƯỚC CÔNG DÂN", 3.0), "Citizen Identity Card")
     if qr:
         s.qr(68, 2, 16, qr_payload(c))
     s.photo(3, 19, 19, 24)
@@ -164,12 +170,7 @@ def back_2021(c: Citizen, dpi: int, family: str) -> Image.Image:
 
 
 def front_2024(c: Citizen, dpi: int, family: str) -> Image.Image:
-    s = _Card(dpi, family)
-    s.emblem(9, 9, 6)
-    s.text(48, 2.5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 2.0, "Bold", centred=True)
-    s.text(48, 5.6, "Độc lập - Tự do - Hạnh phúc", 2.0, "Bold", centred=True)
-    s.text(48, 9.2, "CĂN CƯỚC", 3.2, "Bold", fill=RED, centred=True)
-    s.text(48, 13.0, "IDENTITY CARD", 1.8, centred=True)
+    s = _front(dpi, family, 48, ("CĂN CƯỚC", 3.2), "IDENTITY CARD")
     s.photo(3, 19, 19, 24)
     s.text(25, 17.5, "Số định danh cá nhân / Personal identification number:", 1.7)
     s.text(25, 20.3, c.id12, 3.0, "Bold")
