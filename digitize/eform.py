@@ -11,11 +11,12 @@ import copy
 import json
 import re
 import unicodedata
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from storage import StorageError, layout
 
 from .errors import UserError
+from .pipeline import catalog_dates, iso_date
 from .services import Services
 
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -97,9 +98,7 @@ def correct(services: Services, code: str, *, based_on: int, values: dict[str, s
 
 
 def refresh_catalog_dates(services: Services, code: str, form: dict) -> None:
-    f = form.get("fields", {})
-    services.catalog.set_dates(code, issued_on=_date(f.get("date", {}).get("value")),
-                               valid_until=_date(f.get("expiry", {}).get("value")))
+    services.catalog.set_dates(code, **catalog_dates(form.get("fields", {})))
 
 
 def history(services: Services, code: str) -> list[dict]:
@@ -120,17 +119,10 @@ def _checked(name: str, value) -> str:
                         f"The value of {name} must be text of at most {MAX_VALUE} characters.")
     value = " ".join(unicodedata.normalize("NFC", value).split())
     if name in DATE_FIELDS or (name == "expiry" and value != "Không thời hạn"):
-        if _date(value) is None:
+        if iso_date(value) is None:
             raise UserError("invalid_date", f"Ngày không hợp lệ ở trường {name}: {value!r} (dạng YYYY-MM-DD).",
                             f"Invalid date in {name}: {value!r} (YYYY-MM-DD expected).")
     return value
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def _conflict(latest: int) -> UserError:

@@ -212,12 +212,17 @@ def catalog_row(manifest: dict, text: str, fields: dict) -> dict:
         "original_sha256": manifest["original"]["sha256"],
         "signed_sha256": manifest["objects"]["signed_pdf"]["sha256"], "pages": manifest["pages"],
         "title": manifest.get("title"), "created_at": datetime.fromisoformat(manifest["created_at"]),
-        "text": text, "issued_on": _iso_date(f.get("date", {}).get("value")),
-        "valid_until": _iso_date(f.get("expiry", {}).get("value")),
+        "text": text, **catalog_dates(f),
     }
 
 
-def _iso_date(value: str | None) -> date | None:
+def catalog_dates(fields: dict) -> dict:
+    """The dates the catalog answers 'still valid on' with, from an e-form's fields."""
+    return {"issued_on": iso_date(fields.get("date", {}).get("value")),
+            "valid_until": iso_date(fields.get("expiry", {}).get("value"))}
+
+
+def iso_date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:

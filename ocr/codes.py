@@ -11,7 +11,7 @@ import numpy as np
 import pytesseract
 import zxingcpp
 
-from .model import Word
+from .model import Word, line_groups
 from .tesseract import _write_temp
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
@@ -55,10 +55,8 @@ def _read_qr(image: np.ndarray, scale: int) -> list[Code]:
 
 def read_mrz(grey: np.ndarray, words: list[Word], dpi: float) -> Code | None:
     """The machine-readable zone, if the page's recognized lines show one, re-read on its own."""
-    lines: dict[tuple[int, int, int], list[Word]] = {}
-    for w in words:
-        lines.setdefault((w.block, w.par, w.line), []).append(w)
-    zone = [ws for ws in lines.values() if _MRZ_LIKE.search("".join(w.text for w in ws))]
+    lines = [[words[i] for i in group] for group in line_groups(words)]
+    zone = [ws for ws in lines if _MRZ_LIKE.search("".join(w.text for w in ws))]
     if not zone:
         return None
     boxes = [w for ws in zone for w in ws]

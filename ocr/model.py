@@ -96,6 +96,14 @@ class PageText:
         }
 
 
+def line_groups(words: list[Word]) -> list[list[int]]:
+    """The indices of the words on each line Tesseract found, lines in reading order."""
+    groups: dict[tuple[int, int, int], list[int]] = {}
+    for i, w in enumerate(words):
+        groups.setdefault((w.block, w.par, w.line), []).append(i)
+    return list(groups.values())
+
+
 def words_to_text(words: list[Word]) -> str:
     """Lines joined by newlines, blocks separated by a blank line, reading order kept."""
     out: list[str] = []

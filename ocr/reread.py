@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import pytesseract
 
-from .model import Word
+from .model import Word, line_groups
 from .tesseract import LANG, _write_temp
 
 _DATE_LINE = re.compile(r"ngày\s+\S{1,3}\s+tháng\s+\S{1,3}\s+năm\s+\S{4}", re.IGNORECASE)
@@ -27,10 +27,7 @@ _NUMBER = re.compile(r"\d{1,4}")
 
 
 def reread_dates(grey: np.ndarray, words: list[Word], dpi: float) -> list[Word]:
-    lines: dict[tuple[int, int, int], list[int]] = {}
-    for i, w in enumerate(words):
-        lines.setdefault((w.block, w.par, w.line), []).append(i)
-    members = next((m for m in lines.values() if _DATE_LINE.search(" ".join(words[i].text for i in m))), None)
+    members = next((m for m in line_groups(words) if _DATE_LINE.search(" ".join(words[i].text for i in m))), None)
     if members is None:
         return words
     line = [words[i] for i in members]

@@ -6,7 +6,7 @@ import random
 
 from PIL import Image, ImageDraw
 
-from digitize.fields.model import fold
+from digitize.fields.labels import field_key
 
 from . import identity, texts
 from .admin_page import font
@@ -60,4 +60,4 @@ def render(title: str, pairs: list[tuple[str, str]], dpi: int, family: str) -> I
 
 def key(label: str) -> str:
     """The name `digitize` gives a label's field."""
-    return fold(label).lower().replace(" ", "_")
+    return field_key(label)

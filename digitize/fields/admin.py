@@ -13,9 +13,8 @@ from ocr import PageText
 
 from ..textlines import Line, lines
 from .gazetteer import fix_agency, fix_province
-from .model import Field, line_conf, union
-from . import names
-from .names import fix_name
+from .model import Field, fold, line_conf, union
+from .names import CHANGED, fix_name
 
 DOC_TYPES = {
     "NGHỊ QUYẾT": "NQ", "QUYẾT ĐỊNH": "QĐ", "CHỈ THỊ": "CT", "QUY CHẾ": "QC", "QUY ĐỊNH": "QyĐ",
@@ -45,11 +44,10 @@ def extract_admin(pages: list[PageText]) -> dict[str, Field]:
     text = first.text
     fields: dict[str, Field] = {}
     page_lines = lines(first)
-    conf = line_conf
     number_at = None
     for i, line in enumerate(page_lines):
         if m := _NUMBER.search(line.text.replace("Ð", "Đ")):
-            fields["number"] = Field(re.sub(r"\s+", "", m.group(1)), m.group(0), conf(line), 1, box=line.box)
+            fields["number"] = Field(re.sub(r"\s+", "", m.group(1)), m.group(0), line_conf(line), 1, box=line.box)
             number_at = i
             break
     if m := _PLACE_DATE.search(text):
@@ -57,7 +55,7 @@ def extract_admin(pages: list[PageText]) -> dict[str, Field]:
         day, month, year = (m.group(i).translate(_AS_DIGITS) for i in (2, 3, 4))
         try:
             issued = date(int(year), int(month), int(day))
-            box, c = (line.box, conf(line)) if line else (None, first.mean_conf / 100)
+            box, c = (line.box, line_conf(line)) if line else (None, first.mean_conf / 100)
             if (day, month, year) != (m.group(2), m.group(3), m.group(4)):
                 c = round(c * 0.8, 3)  # read through letter-for-digit corrections: less sure
             fields["place"] = Field(fix_province(m.group(1).strip()), m.group(0), c, 1, box=box)
@@ -68,7 +66,7 @@ def extract_admin(pages: list[PageText]) -> dict[str, Field]:
     for i, line in enumerate(page_lines):
         name = _clean(line.text).upper()
         if name in DOC_TYPES:
-            fields["doc_type"] = Field(name, line.text, conf(line), 1, box=line.box)
+            fields["doc_type"] = Field(name, line.text, line_conf(line), 1, box=line.box)
             type_at = i
             break
     if "number" in fields:
@@ -79,18 +77,18 @@ def extract_admin(pages: list[PageText]) -> dict[str, Field]:
         if agency:
             parent, own = agency
             value = fix_agency(_agency_spacing(" ".join(_clean(ln.text).upper() for ln in own)))
-            fields["agency"] = Field(value, " / ".join(ln.text for ln in own), min(conf(ln) for ln in own), 1,
+            fields["agency"] = Field(value, " / ".join(ln.text for ln in own), min(line_conf(ln) for ln in own), 1,
                                      box=union([ln.box for ln in own]))
             if parent:
                 fields["parent_agency"] = Field(fix_agency(_agency_spacing(_clean(parent.text).upper())), parent.text,
-                                                conf(parent), 1,
+                                                line_conf(parent), 1,
                                                 box=parent.box)
     if type_at is not None and type_at + 1 < len(page_lines):
         summary = _summary(page_lines[type_at], page_lines[type_at + 1:], first.width)
         if summary:
             fields["summary"] = Field(" ".join(_clean(ln.text) for ln in summary), "\n".join(ln.text for ln in summary),
-                                      min(conf(ln) for ln in summary), 1, box=union([ln.box for ln in summary]))
-    fields.update(_signature(lines(last), last.width, len(pages), conf))
+                                      min(line_conf(ln) for ln in summary), 1, box=union([ln.box for ln in summary]))
+    fields.update(_signature(lines(last), last.width, len(pages)))
     return fields
 
 
@@ -121,7 +119,7 @@ def _agency(header: list[Line], width: int) -> tuple[Line | None, list[Line]] | 
 
     As in the corpus, an "ỦY BAN NHÂN DÂN" line followed by its province or district is one agency."""
     left = [cols[0] for ln in header for cols in [ln.columns(width)] if cols[0].centre_x < width * 0.45]
-    left = [ln for ln in left if _clean(ln.text) and _fold_plain(ln.text) not in _fold_plain(MOTTO)]
+    left = [ln for ln in left if _clean(ln.text) and fold(ln.text) not in fold(MOTTO)]
     if not left:
         return None
     if len(left) >= 2 and _agency_spacing(_clean(left[0].text).upper()) in ("ỦY BAN NHÂN DÂN", "UBND"):
@@ -141,7 +139,7 @@ def _summary(type_line: Line, after_type: list[Line], width: int) -> list[Line]:
     return picked
 
 
-def _signature(page_lines: list[Line], width: int, pages: int, conf) -> dict[str, Field]:
+def _signature(page_lines: list[Line], width: int, pages: int) -> dict[str, Field]:
     """Signer's name: the last name-like line in the right half; the title lines just above it."""
     right = [cols[-1] for ln in page_lines for cols in [ln.columns(width)] if cols[-1].centre_x > width * 0.5]
     fields: dict[str, Field] = {}
@@ -149,22 +147,22 @@ def _signature(page_lines: list[Line], width: int, pages: int, conf) -> dict[str
         name = re.sub(r"['‘’`\"]", "", _clean(right[i].text))
         if _NAME.match(name):
             checked = fix_name(name.upper())
-            sure = conf(right[i]) if checked == name.upper() else min(conf(right[i]), names.CHANGED)
+            sure = line_conf(right[i]) if checked == name.upper() else min(line_conf(right[i]), CHANGED)
             name = checked.title() if checked != name.upper() else name
             fields["signer"] = Field(name, right[i].text, sure, pages, box=right[i].box)
             titles = [ln for ln in right[max(0, i - 3):i] if _SIGN_TITLE.search(_clean(ln.text))]
             if titles:
                 fields["signer_title"] = Field(" ".join(_clean(t.text) for t in titles),
-                                               "\n".join(t.text for t in titles), min(conf(t) for t in titles),
+                                               "\n".join(t.text for t in titles), min(line_conf(t) for t in titles),
                                                pages, box=union([t.box for t in titles]))
             break
-    recipients = [ln for ln in page_lines if _fold_plain(ln.text).startswith("NOI NHAN")]
+    recipients = [ln for ln in page_lines if fold(ln.text).startswith("NOI NHAN")]
     if recipients:
         start = page_lines.index(recipients[0])
         items = [ln for ln in page_lines[start + 1:start + 12] if ln.text.strip().startswith(("-", "+", "•"))]
         if items:
             fields["recipients"] = Field("; ".join(_clean(ln.text).lstrip("-+• ").rstrip(";.") for ln in items),
-                                         "\n".join(ln.text for ln in items), min(conf(ln) for ln in items), pages,
+                                         "\n".join(ln.text for ln in items), min(line_conf(ln) for ln in items), pages,
                                          box=union([ln.box for ln in items]))
     return fields
 
@@ -182,8 +180,3 @@ def _agency_spacing(text: str) -> str:
 
 def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip(" _—-:|")
-
-
-def _fold_plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.upper().replace("Đ", "D"))
-    return re.sub(r"[^A-Z ]", "", "".join(c for c in decomposed if not unicodedata.combining(c))).strip()

@@ -6,11 +6,12 @@ import re
 
 from ocr import PageText
 
+from . import admin
 from .cccd import is_card_qr
 from .labels import has_label
 from .model import fold
 
-MOTTO = "CONG HOA XA HOI CHU NGHIA VIET NAM"
+MOTTO = fold(admin.MOTTO)
 _ADMIN_NUMBER = re.compile(r"\bSO\s*\d+\s*[A-Z0-9]*\s+[A-Z]{1,4}\b")
 CARD_LABELS = ["Họ và tên / Full name", "Date of birth", "Quốc tịch / Nationality", "Place of residence",
                "CĂN CƯỚC", "Citizen Identity Card", "IDENTITY CARD"]

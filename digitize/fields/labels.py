@@ -97,6 +97,11 @@ def continuation(rows: list[Line], row: Line, page_width: int) -> list[Line]:
     return out
 
 
+def field_key(label: str) -> str:
+    """The field name a printed label gets: 'Số điện thoại' -> 'so_dien_thoai'."""
+    return fold(label).lower().replace(" ", "_")
+
+
 def key_values(page: PageText) -> dict[str, tuple[str, str, list[Line]]]:
     """Every 'Label: value' on a page (with the lines its value wrapped onto), keyed by the label
     folded to snake case: (label, value, lines)."""
@@ -106,7 +111,7 @@ def key_values(page: PageText) -> dict[str, tuple[str, str, list[Line]]]:
         label, sep, value = row.text.partition(":")
         label = clean(label)
         if sep and clean(value) and 0 < len(label.split()) <= 8:
-            key = fold(label).lower().replace(" ", "_")
+            key = field_key(label)
             taken = [row, *continuation(rows, row, page.width)]
             if key and key not in found:
                 found[key] = (label, clean(" ".join([value] + [r.text for r in taken[1:]])), taken)

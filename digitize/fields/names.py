@@ -44,14 +44,23 @@ def _nfd(text: str) -> str:
     return unicodedata.normalize("NFD", text.upper())
 
 
-def _snap(word: str, known: list[str]) -> str:
+def _by_letters(known: list[str]) -> dict[str, list[str]]:
+    """Upper-case known words grouped by their letters without marks."""
+    index: dict[str, list[str]] = {}
+    for k in sorted({k.upper() for k in known}):
+        index.setdefault(fold(k), []).append(k)
+    return index
+
+
+_FAMILY = _by_letters(FAMILY_NAMES)
+_ANY_NAME = _by_letters(NAME_SYLLABLES + FAMILY_NAMES)
+
+
+def _snap(word: str, known: dict[str, list[str]]) -> str:
     """`word` (upper case) if it is known, else the known word with the same letters and the
     closest marks, else `word` unchanged."""
-    upper = {k.upper() for k in known}
-    if word in upper:
-        return word
-    same_letters = [k for k in upper if fold(k) == fold(word)]
-    if not same_letters:
+    same_letters = known.get(fold(word), [])
+    if word in same_letters or not same_letters:
         return word
     return min(same_letters, key=lambda k: (edlib.align(_nfd(k), _nfd(word))["editDistance"], k))
 
@@ -64,7 +73,7 @@ def fix_name(name: str) -> str:
     words = name.split()
     if not words:
         return name
-    fixed = [_snap(words[0], FAMILY_NAMES)] + [_snap(w, NAME_SYLLABLES + FAMILY_NAMES) for w in words[1:]]
+    fixed = [_snap(words[0], _FAMILY)] + [_snap(w, _ANY_NAME) for w in words[1:]]
     return unicodedata.normalize("NFC", " ".join(fixed))
 
 
