@@ -109,6 +109,10 @@ def _parser() -> argparse.ArgumentParser:
     bc.add_argument("--url", help="an EMPTY catalog (SQLAlchemy URL); default: a temporary SQLite file")
     bc.add_argument("--queries", type=int, default=300)
     bc.set_defaults(run=cmd_bench_catalog)
+    bw = bsub.add_parser("web", help="time the web pages (server and headless Chromium) with N documents catalogued")
+    bw.add_argument("--documents", type=int, default=1000)
+    bw.add_argument("--repeats", type=int, default=10)
+    bw.set_defaults(run=cmd_bench_web)
     return p
 
 
@@ -316,6 +320,12 @@ def cmd_bench_catalog(args) -> int:
     from .bench_catalog import run_catalog_bench
 
     return run_catalog_bench(args.rows, args.url, queries=args.queries)
+
+
+def cmd_bench_web(args) -> int:
+    from .bench_web import run_web_bench
+
+    return run_web_bench(args.documents, args.repeats)
 
 
 def cmd_bench_pdf(args) -> int:

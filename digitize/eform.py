@@ -4,6 +4,9 @@ Version 1 is what extraction wrote (documents/<code>/fields.json). Every correct
 whole e-form again as documents/<code>/fields.v<N>.json, object-locked like the rest, carrying
 the changes it made (who, when, old and new value). Nothing is ever overwritten: two clerks
 saving at once cannot both write version N, and the second is told to reload.
+
+Signing off a version (the clerk's "Ký xác nhận") records who and when in a new version and signs
+its exact bytes with the agency's key: a detached CAdES signature in fields.v<N>.json.p7s.
 """
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ import unicodedata
 from datetime import datetime, timezone
 
 from storage import StorageError, layout
+
+from signing.detached import sign_detached, verify_detached
 
 from .errors import UserError
 from .pipeline import catalog_dates, iso_date
@@ -27,6 +32,10 @@ MAX_VALUE = 1000
 
 def version_key(code: str, version: int) -> str:
     return layout.document_key(code, "fields.json" if version == 1 else f"fields.v{version}.json")
+
+
+def signature_key(code: str, version: int) -> str:
+    return version_key(code, version) + ".p7s"
 
 
 def versions(services: Services, code: str) -> list[int]:
@@ -51,7 +60,7 @@ def load(services: Services, code: str, version: int | None = None) -> dict:
 
 
 def correct(services: Services, code: str, *, based_on: int, values: dict[str, str], confirm: list[str],
-            who: str, kind: str) -> dict:
+            who: str, kind: str, sign_off: bool = False) -> dict:
     """A new version with `values` changed (source 'human') and `confirm`ed fields marked verified.
 
     `based_on` is the version the clerk was looking at; if another was saved since, nothing is
@@ -60,7 +69,7 @@ def correct(services: Services, code: str, *, based_on: int, values: dict[str, s
     current = load(services, code)
     if based_on != current["version"]:
         raise _conflict(current["version"])
-    if not values and not confirm:
+    if not values and not confirm and not sign_off:
         raise UserError("nothing_to_save", "Không có thay đổi nào để lưu.", "Nothing to change or confirm.")
     form = copy.deepcopy(current)
     fields = form.setdefault("fields", {})
@@ -86,6 +95,9 @@ def correct(services: Services, code: str, *, based_on: int, values: dict[str, s
     form.update(kind=kind, version=current["version"] + 1, based_on=current["version"], saved_by=who, saved_at=now,
                 corrections=changes)
     form.pop("versions", None)
+    form.pop("signed_off", None)
+    if sign_off:
+        form["signed_off"] = {"by": who, "at": now}
     try:
         services.store.put(version_key(code, form["version"]), json.dumps(form, ensure_ascii=False).encode(),
                            "application/json", retain_years=services.settings.retention_for(kind))
@@ -93,8 +105,22 @@ def correct(services: Services, code: str, *, based_on: int, values: dict[str, s
         if exc.code == "object_locked":  # somebody saved this version a moment ago
             raise _conflict(form["version"]) from exc
         raise
+    if sign_off:
+        data = services.store.get(version_key(code, form["version"]))
+        services.store.put(signature_key(code, form["version"]), sign_detached(data, services.signer),
+                           "application/pkcs7-signature", retain_years=services.settings.retention_for(kind))
     refresh_catalog_dates(services, code, form)
     return load(services, code, form["version"])
+
+
+def signature(services: Services, code: str, version: int) -> dict | None:
+    """The check of a signed-off version's signature, or None when that version was not signed off."""
+    key = signature_key(code, version)
+    if not services.store.exists(key):
+        return None
+    report = verify_detached(services.store.get(version_key(code, version)), services.store.get(key),
+                             services.trust_roots)
+    return {"version": version, **report.to_json()}
 
 
 def refresh_catalog_dates(services: Services, code: str, form: dict) -> None:

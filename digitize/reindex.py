@@ -8,6 +8,8 @@ from typing import Callable
 from storage import layout
 
 from . import eform
+from .codes import parse_dossier_code
+from .dossiers import load_dossier_record
 from .pipeline import catalog_row
 from .services import Services
 
@@ -46,7 +48,19 @@ def reindex(services: Services, progress: Callable[[int], None] | None = None) -
     done += len(rows)
     for link in links:
         catalog.link(link["dossier_code"], link["document_code"])
+    for key in store.list(layout.DOSSIER_PREFIX):
+        record = load_dossier_record(store.get(key))
+        catalog.add_dossier(record)
+        highest_dossier(highest, services.agency_id, record["code"])
     for scope, value in highest.items():
         catalog.raise_sequence(scope, value)
     log.info("reindexed %d documents, %d extra dossier links", done, len(links))
     return done
+
+
+def highest_dossier(highest: dict, agency: str, code: str) -> None:
+    """Dossier numbers allocated here must not be handed out again after a rebuild."""
+    parts = parse_dossier_code(code)
+    if parts["agency"] == agency and parts["ministry"] is None:
+        scope = f"dossier:{agency}:{parts['date']:%y%m%d}"
+        highest[scope] = max(highest.get(scope, 0), parts["sequence"])

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     # HTTP service: API keys as "name:role:key" separated by commas; roles counter, portal, archivist, admin.
     api_keys: str = ""
     max_upload_files: int = 50
+    session_secret: str = ""  # signs the web pages' session cookie; made on first use in `home` if empty
 
     # Work.
     redis_url: str = "redis://127.0.0.1:6379/0"

@@ -18,9 +18,9 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 RUNTIME_PACKAGES=(python3 python3-venv tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd tesseract-ocr-eng
                   poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-noto-core fonts-ocr-b)
 # Services and tools for the test suite (ghostscript: OCRmyPDF, the benchmark's comparison;
-# Java and Maven: the veraPDF validator).
+# Java and Maven: the veraPDF validator; Chromium: the web pages' end-to-end tests).
 TEST_PACKAGES=(redis-server postgresql softhsm2 opensc golang-go ca-certificates curl ghostscript
-               maven default-jre-headless)
+               maven default-jre-headless chromium)
 
 ensure_packages() {
   local missing=()

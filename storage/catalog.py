@@ -20,7 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
-HEAD = "0003"
+HEAD = "0004"
 SEARCH_CANDIDATES = 200  # rows the diacritic-free index hands over for ranking
 
 metadata = sa.MetaData()
@@ -60,6 +60,23 @@ audit_log = sa.Table(
     sa.Column("document_code", sa.String(80)),
     sa.Column("owner_id", sa.String(40)),
     sa.Column("client", sa.String(80)),
+)
+
+dossiers = sa.Table(
+    "dossiers", metadata,
+    sa.Column("code", sa.String(80), primary_key=True),
+    sa.Column("owner_id", sa.String(40)),
+    sa.Column("procedure", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(120)),
+)
+
+signature_checks = sa.Table(
+    "signature_checks", metadata,
+    sa.Column("document_code", sa.String(80), primary_key=True),
+    sa.Column("valid", sa.Boolean, nullable=False),
+    sa.Column("trusted", sa.Boolean, nullable=False),
+    sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 code_sequences = sa.Table(
@@ -143,6 +160,19 @@ class Catalog:
         with self.engine.begin() as conn:
             conn.execute(_dialect_insert(self.engine)(dossier_documents).values(**row).on_conflict_do_nothing())
 
+    def add_dossier(self, record: dict) -> None:
+        """A dossier opened at the counter: code, owner_id, procedure, created_at, created_by."""
+        with self.engine.begin() as conn:
+            conn.execute(_dialect_insert(self.engine)(dossiers).values(
+                **{c.name: record.get(c.name) for c in dossiers.c}).on_conflict_do_nothing())
+
+    def record_signature_check(self, code: str, *, valid: bool, trusted: bool) -> None:
+        """The outcome of the last full verification, shown beside search results."""
+        row = {"document_code": code, "valid": valid, "trusted": trusted, "checked_at": datetime.now(timezone.utc)}
+        with self.engine.begin() as conn:
+            conn.execute(_dialect_insert(self.engine)(signature_checks).values(**row).on_conflict_do_update(
+                index_elements=["document_code"], set_={k: v for k, v in row.items() if k != "document_code"}))
+
     def audit(self, *, who: str, role: str, action: str, document_code: str | None = None,
               owner_id: str | None = None, client: str | None = None) -> None:
         """One line of the audit trail: who read what, when, from where. Reindex keeps it."""
@@ -160,6 +190,8 @@ class Catalog:
         """Forget every document (the sequences stay: codes are never reused). Used by reindex."""
         with self.engine.begin() as conn:
             conn.execute(dossier_documents.delete())
+            conn.execute(dossiers.delete())
+            conn.execute(signature_checks.delete())
             conn.execute(documents.delete())
             if self.sqlite:
                 conn.execute(sa.text("DELETE FROM documents_fts"))
@@ -248,6 +280,25 @@ class Catalog:
             sql = ("SELECT code FROM documents WHERE to_tsvector('simple', search_text) "
                    "@@ phraseto_tsquery('simple', :q) LIMIT :n")
             return list(conn.execute(sa.text(sql), {"q": folded, "n": SEARCH_CANDIDATES}).scalars())
+
+    def dossier(self, code: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(dossiers).where(dossiers.c.code == code)).mappings().first()
+        return dict(row) if row else None
+
+    def recent_dossiers(self, limit: int = 20) -> list[dict]:
+        return self._rows(sa.select(dossiers).order_by(dossiers.c.created_at.desc()).limit(limit))
+
+    def recent(self, limit: int = 50) -> list[dict]:
+        """The newest documents."""
+        return self._rows(sa.select(*SUMMARY_COLUMNS).order_by(documents.c.created_at.desc()).limit(limit))
+
+    def signature_checks(self, codes: list[str]) -> dict[str, dict]:
+        """code → {valid, trusted, checked_at} for those that were verified."""
+        if not codes:
+            return {}
+        q = sa.select(signature_checks).where(signature_checks.c.document_code.in_(codes))
+        return {r["document_code"]: r for r in self._rows(q)}
 
     def count(self) -> int:
         with self.engine.connect() as conn:

@@ -6,6 +6,7 @@ documents/<code>/ocr.json       words, boxes, confidences per page
 documents/<code>/fields.json    the extracted e-form fields
 documents/<code>/manifest.json  written last: the document exists once this does
 documents/<code>/dossiers/<dossier>.json   one per further dossier the document was submitted with
+dossiers/<dossier>.json        a dossier opened at the counter: owner, procedure, who and when
 intake/<receipt>.json           what was received (original, owner, kind, dossier): written before queuing
 intake/<receipt>.done.json      the document it became: written when the job finishes
 """
@@ -28,6 +29,11 @@ def manifest_key(code: str) -> str:
 
 
 MANIFEST_PREFIX = "documents/"
+DOSSIER_PREFIX = "dossiers/"
+
+
+def dossier_key(dossier_code: str) -> str:
+    return f"{DOSSIER_PREFIX}{dossier_code}.json"
 
 
 INTAKE_PREFIX = "intake/"

@@ -9,6 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from ..services import Services
 from ..settings import Settings
+from ..web import install as install_pages
 from . import archive_routes, eform_routes, errors, intake_routes, portal_routes
 from .auth import parse_keys
 from .metrics import Metrics
@@ -36,6 +37,7 @@ def create_app(services: Services | None = None, queue=None) -> FastAPI:
     errors.install(app)
     for module in (intake_routes, portal_routes, archive_routes, eform_routes):
         app.include_router(module.router)
+    install_pages(app)
 
     @app.middleware("http")
     async def timing(request: Request, call_next):

@@ -15,6 +15,7 @@ class Correction(BaseModel):
     version: int = Field(..., ge=1, description="phiên bản đang xem; lưu bị từ chối (409) nếu đã có bản mới hơn")
     values: dict[str, str] = Field(default_factory=dict, description="trường → giá trị đúng (ngày dạng YYYY-MM-DD)")
     confirm: list[str] = Field(default_factory=list, description="các trường xác nhận là đúng, không sửa")
+    sign: bool = Field(False, description="ký xác nhận phiên bản mới bằng khóa của cơ quan (chữ ký CAdES tách rời)")
 
 
 @router.get("", summary="Biểu mẫu điện tử: trường, độ tin cậy, nguồn, vị trí trên trang")
@@ -22,7 +23,9 @@ def read(code: str, request: Request, version: int | None = Query(None, ge=1),
          caller: Caller = Depends(require("counter", "archivist"))) -> dict:
     doc = state.document_or_404(request, code)
     state.audit(request, caller, "read_fields", doc)
-    return {"code": doc["code"], **eform.load(state.services(request), doc["code"], version)}
+    services = state.services(request)
+    form = eform.load(services, doc["code"], version)
+    return {"code": doc["code"], **form, "signature": eform.signature(services, doc["code"], form["version"])}
 
 
 @router.patch("", summary="Sửa và xác nhận trường: lưu thành phiên bản mới (ai, khi nào, giá trị cũ và mới)")
@@ -30,7 +33,7 @@ def correct(code: str, request: Request, body: Correction = Body(...),
             caller: Caller = Depends(require("counter"))) -> dict:
     doc = state.document_or_404(request, code)
     form = eform.correct(state.services(request), doc["code"], based_on=body.version, values=body.values,
-                         confirm=body.confirm, who=caller.name, kind=doc["kind"])
+                         confirm=body.confirm, who=caller.name, kind=doc["kind"], sign_off=body.sign)
     state.audit(request, caller, "correct_fields", doc)
     return {"code": doc["code"], **form}
 

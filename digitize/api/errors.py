@@ -17,7 +17,8 @@ STATUS = {"not_found": 404, "unsupported_type": 415, "empty_file": 400, "file_to
           "storage_unavailable": 503, "integrity_error": 500, "signing_failed": 502, "signer_not_valid": 500,
           "token_unavailable": 500, "font_missing": 500, "signer_unreadable": 500, "version_conflict": 409,
           "version_not_found": 404, "unknown_field": 422, "invalid_field_name": 422, "invalid_field_value": 422,
-          "invalid_date": 422, "nothing_to_save": 422}
+          "invalid_date": 422, "nothing_to_save": 422,
+          "dossier_not_found": 404, "dossier_owner_mismatch": 409}
 
 
 class ApiError(Exception):
@@ -31,34 +32,39 @@ def body(code: str, vi: str, en: str) -> dict:
 
 
 def install(app: FastAPI) -> None:
+    def respond(request: Request, status: int, code: str, vi: str, en: str):
+        """JSON, except for a browser opening a web page: then the page says it (app.state.error_page)."""
+        page = getattr(app.state, "error_page", None)
+        if page and "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/v1/"):
+            return page(request, status, vi)
+        return JSONResponse(body(code, vi, en), status_code=status)
+
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError):
-        return JSONResponse(body(exc.code, exc.message_vi, exc.message_en), status_code=exc.status)
+    async def api_error(request: Request, exc: ApiError):
+        return respond(request, exc.status, exc.code, exc.message_vi, exc.message_en)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError):
+    async def invalid(request: Request, exc: RequestValidationError):
         where = "; ".join(".".join(str(p) for p in e.get("loc", ())) + ": " + e.get("msg", "") for e in exc.errors())
-        return JSONResponse(body("invalid_request", f"Yêu cầu không hợp lệ: {where}", f"Invalid request: {where}"),
-                            status_code=422)
+        return respond(request, 422, "invalid_request", f"Yêu cầu không hợp lệ: {where}", f"Invalid request: {where}")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException):
+    async def http_error(request: Request, exc: StarletteHTTPException):
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(body(code, "Không tìm thấy hoặc không hỗ trợ.", str(exc.detail)),
-                            status_code=exc.status_code)
+        return respond(request, exc.status_code, code, "Không tìm thấy hoặc không hỗ trợ.", str(exc.detail))
 
-    async def described(_: Request, exc: Exception):
+    async def described(request: Request, exc: Exception):
         code, vi, en = describe(exc)
-        return JSONResponse(body(code, vi, en), status_code=STATUS.get(code, 400))
+        return respond(request, STATUS.get(code, 400), code, vi, en)
 
     for error_class in _project_errors():
         app.add_exception_handler(error_class, described)
 
     @app.exception_handler(Exception)
-    async def anything(_: Request, exc: Exception):
+    async def anything(request: Request, exc: Exception):
         log.exception("unexpected error")
-        return JSONResponse(body("internal_error", "Lỗi nội bộ, vui lòng báo cho quản trị hệ thống.",
-                                 f"Internal error: {type(exc).__name__}"), status_code=500)
+        return respond(request, 500, "internal_error", "Lỗi nội bộ, vui lòng báo cho quản trị hệ thống.",
+                       f"Internal error: {type(exc).__name__}")
 
 
 def _project_errors() -> list[type]:

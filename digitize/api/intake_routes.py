@@ -31,6 +31,15 @@ def _safe_name(name: str | None) -> str:
 async def upload(request: Request, files: list[UploadFile] = File(..., description="PDF, TIFF, JPEG or PNG"),
                  owner_id: str | None = Form(None), kind: str | None = Form(None),
                  dossier_code: str | None = Form(None), caller: Caller = Depends(require("counter"))) -> dict:
+    received = await receive_files(request, files, owner_id, kind, dossier_code)
+    for receipt in received["receipts"]:
+        receipt["status_url"] = f"/v1/jobs/{receipt['id']}"
+    return received
+
+
+async def receive_files(request: Request, files: list[UploadFile], owner_id: str | None, kind: str | None,
+                        dossier_code: str | None) -> dict:
+    """Each file stored and queued (a receipt), or refused with its reason; all refused is an error."""
     services = state.services(request)
     settings = services.settings
     if len(files) > settings.max_upload_files:
@@ -51,14 +60,14 @@ async def upload(request: Request, files: list[UploadFile] = File(..., descripti
                 raise
             errors.append({"file": name, "code": described[0], "message": described[1], "message_en": described[2]})
             continue
-        receipts.append({**receipt.to_json(), "status_url": f"/v1/jobs/{receipt.id}"})
+        receipts.append(receipt.to_json())
     if not receipts and errors:
         first = errors[0]
         raise ApiError(STATUS.get(first["code"], 400), first["code"], first["message"], first["message_en"])
     return {"receipts": receipts, "rejected": errors}
 
 
-def _job_view(request: Request, job_id: str) -> dict:
+def job_view(request: Request, job_id: str) -> dict:
     services = state.services(request)
     try:
         job = Job.fetch(job_id, connection=state.queue(request).connection)
@@ -87,17 +96,22 @@ def _failure_reason(job: Job) -> str:
 
 @router.get("/jobs/{job_id}", summary="Trạng thái và tiến độ của một công việc")
 def job_status(request: Request, job_id: str = JobId, caller: Caller = Depends(require("counter"))) -> dict:
-    return _job_view(request, job_id)
+    return job_view(request, job_id)
 
 
 @router.get("/jobs/{job_id}/events", summary="Tiến độ dạng server-sent events, đến khi xong")
 async def job_events(request: Request, job_id: str = JobId, caller: Caller = Depends(require("counter"))):
-    _job_view(request, job_id)  # 404 now rather than inside the stream
+    return job_event_stream(request, job_id)
+
+
+def job_event_stream(request: Request, job_id: str) -> StreamingResponse:
+    """The job's view each time it changes, as server-sent events, until it ends."""
+    job_view(request, job_id)  # 404 now rather than inside the stream
 
     async def events():
         last = None
         while True:
-            view = await asyncio.to_thread(_job_view, request, job_id)
+            view = await asyncio.to_thread(job_view, request, job_id)
             if view != last:
                 yield f"data: {json.dumps(view, ensure_ascii=False)}\n\n"
                 last = view

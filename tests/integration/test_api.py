@@ -151,6 +151,12 @@ def test_counter_staff_correct_and_confirm_fields_and_the_portal_sees_them_verif
     history = client.get(f"/v1/documents/{stored}/fields/history", headers=_h("archivist")).json()["versions"]
     assert history[-1]["saved_by"] == "counter-user"
     assert {c["field"] for c in history[-1]["corrections"]} == {"summary", "number"}
+    assert client.get(f"/v1/documents/{stored}/fields", headers=_h("counter")).json()["signature"] is None
+    signed = client.patch(f"/v1/documents/{stored}/fields", headers=_h("counter"),
+                          json={"version": version + 1, "confirm": ["place"], "sign": True})
+    assert signed.status_code == 200 and signed.json()["signed_off"]["by"] == "counter-user"
+    check = client.get(f"/v1/documents/{stored}/fields", headers=_h("archivist")).json()["signature"]
+    assert check["version"] == version + 2 and check["intact"] and check["valid"]
 
 
 def test_search_and_verify_an_upload(client, stored):

@@ -1,0 +1,43 @@
+"""The counter and archive web pages (server-rendered, Vietnamese), served by the HTTP service.
+
+Tiếp nhận (intake), Kiểm tra (review), Tra cứu (search), Hồ sơ lưu trữ (archive). Login takes an
+API key of the service; the pages then admit the same roles as the API routes they stand for.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from . import archive_pages, intake_pages, review_pages, search_pages, session_pages
+from .page_images import page_image_cache
+from .render import render
+from .session import LoginRequired, NotAllowed, session_secret
+
+STATIC = Path(__file__).parent / "static"
+SESSION_HOURS = 10  # a counter shift
+
+
+def install(app: FastAPI) -> None:
+    services = app.state.services
+    app.state.page_image = page_image_cache(services)
+    app.state.error_page = lambda request, status, message: render(
+        request, "error.html", {"title": "Không thực hiện được", "message": message}, status=status)
+    app.add_middleware(SessionMiddleware, secret_key=session_secret(services.settings.session_secret,
+                                                                    services.settings.home),
+                       session_cookie="digitize_session", max_age=SESSION_HOURS * 3600, same_site="strict")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (session_pages, intake_pages, review_pages, search_pages, archive_pages):
+        app.include_router(module.router)
+
+    @app.exception_handler(LoginRequired)
+    async def login_first(request: Request, _: LoginRequired):
+        return RedirectResponse(f"/dang-nhap?tiep={request.url.path}", status_code=303)
+
+    @app.exception_handler(NotAllowed)
+    async def not_allowed(request: Request, _: NotAllowed):
+        return render(request, "error.html", {"title": "Không được phép",
+                                              "message": "Vai trò của bạn không được mở trang này."}, status=403)

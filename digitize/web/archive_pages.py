@@ -1,0 +1,53 @@
+"""Hồ sơ lưu trữ: a document with the check of its signatures, the signed PDF, the audit trail."""
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+
+from signing import verify_pdf
+from storage import layout
+
+from .. import eform
+from ..api import state
+from ..api.auth import Caller
+from .render import render
+from .session import require_page
+
+router = APIRouter(include_in_schema=False)
+archivist = require_page("archivist")
+
+
+@router.get("/luu-tru")
+def archive_index(request: Request, ma: str = "", caller: Caller = Depends(archivist)):
+    if ma.strip():
+        return RedirectResponse(f"/luu-tru/{ma.strip().upper()}", status_code=303)
+    return render(request, "archive_index.html", {})
+
+
+@router.get("/luu-tru/{code}")
+def archive(request: Request, code: str, caller: Caller = Depends(archivist)):
+    doc = state.document_or_404(request, code)
+    services = state.services(request)
+    state.audit(request, caller, "verify", doc)
+    manifest = json.loads(services.store.get(layout.manifest_key(doc["code"])))
+    report = verify_pdf(services.store.get(layout.document_key(doc["code"], "signed.pdf")), services.trust_roots)
+    services.catalog.record_signature_check(doc["code"], valid=report.all_valid, trusted=report.all_trusted)
+    form = eform.load(services, doc["code"])
+    signed_off = next((v for v in reversed(form["versions"])
+                       if services.store.exists(eform.signature_key(doc["code"], v))), None)
+    return render(request, "archive.html", {
+        "doc": doc, "manifest": manifest, "report": report, "form": form,
+        "form_signature": eform.signature(services, doc["code"], signed_off) if signed_off else None,
+        "signed_off": eform.load(services, doc["code"], signed_off).get("signed_off") if signed_off else None,
+        "dossiers": services.catalog.dossiers_of(doc["code"]), "history": eform.history(services, doc["code"]),
+        "trail": services.catalog.audit_trail(doc["code"])[-100:],
+    })
+
+
+@router.get("/luu-tru/{code}/ban-ky.pdf")
+def download(request: Request, code: str, caller: Caller = Depends(archivist)):
+    doc = state.document_or_404(request, code)
+    state.audit(request, caller, "read_pdf", doc)
+    return state.pdf_response(request, doc)

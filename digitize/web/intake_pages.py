@@ -1,0 +1,68 @@
+"""Tiếp nhận: open or pick a dossier, drop the scans, follow each file live, see what it became."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from ..api import state
+from ..api.auth import Caller
+from ..api.intake_routes import JobId, job_event_stream, job_view, receive_files
+from ..codes import KINDS
+from ..dossiers import open_dossier
+from ..errors import UserError
+from .render import render
+from .session import check_csrf, require_page
+
+router = APIRouter(include_in_schema=False)
+counter = require_page("counter")
+
+
+@router.get("/tiep-nhan")
+def intake(request: Request, ho_so: str | None = None, caller: Caller = Depends(counter)):
+    catalog = state.services(request).catalog
+    dossier = catalog.dossier(ho_so.strip().upper()) if ho_so else None
+    documents = catalog.documents_of_dossier(dossier["code"]) if dossier else []
+    return render(request, "intake.html", {"dossier": dossier, "documents": documents, "kinds": KINDS,
+                                           "recent": catalog.recent_dossiers(15), "error": None})
+
+
+@router.post("/tiep-nhan/ho-so")
+def create_dossier(request: Request, csrf: str = Form(""), code: str = Form(""), owner_id: str = Form(""),
+                   procedure: str = Form(""), caller: Caller = Depends(counter)):
+    check_csrf(request, csrf)
+    try:
+        record = open_dossier(state.services(request), owner_id=owner_id.strip() or None, procedure=procedure,
+                              who=caller.name, code=code.strip() or None)
+    except UserError as exc:
+        catalog = state.services(request).catalog
+        return render(request, "intake.html", {"dossier": None, "documents": [], "kinds": KINDS,
+                                               "recent": catalog.recent_dossiers(15), "error": exc.message_vi,
+                                               "form": {"code": code, "owner_id": owner_id, "procedure": procedure}},
+                      status=422)
+    return RedirectResponse(f"/tiep-nhan?ho_so={record['code']}", status_code=303)
+
+
+@router.post("/tiep-nhan/tai-len")
+async def upload(request: Request, files: list[UploadFile] = File(...), dossier_code: str = Form(...),
+                 kind: str = Form(""), x_csrf_token: str | None = Header(None), caller: Caller = Depends(counter)):
+    """The scans of one dossier; answers the receipts (JSON) for the page's script to follow."""
+    check_csrf(request, x_csrf_token)
+    dossier = state.services(request).catalog.dossier(dossier_code.strip().upper())
+    if dossier is None:
+        raise UserError("dossier_not_found", "Chưa mở hồ sơ này.", f"No dossier {dossier_code}.")
+    return await receive_files(request, files, dossier["owner_id"], kind or None, dossier["code"])
+
+
+@router.get("/tiep-nhan/cong-viec/{job_id}")
+async def job_events(request: Request, job_id: str = JobId, caller: Caller = Depends(counter)):
+    return job_event_stream(request, job_id)
+
+
+@router.get("/tiep-nhan/ket-qua/{job_id}")
+def job_result(request: Request, job_id: str = JobId, caller: Caller = Depends(counter)):
+    """What a finished file became: its code, its pages, and whether it was already on file."""
+    view = job_view(request, job_id)
+    doc = state.services(request).catalog.get(view["code"]) if view.get("code") else None
+    if doc is None:
+        return Response(status_code=204)
+    return render(request, "intake_result.html", {"doc": doc, "view": view})

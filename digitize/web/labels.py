@@ -1,0 +1,38 @@
+"""What the pages call things, in Vietnamese."""
+from __future__ import annotations
+
+KIND_NAMES = {"admin": "Văn bản hành chính", "cccd": "Căn cước công dân", "birth": "Giấy khai sinh",
+              "other": "Giấy tờ khác"}
+
+FIELD_NAMES = {
+    # administrative documents
+    "agency": "Cơ quan ban hành", "parent_agency": "Cơ quan chủ quản", "number": "Số, ký hiệu",
+    "doc_type": "Loại văn bản", "place": "Địa danh", "date": "Ngày ban hành", "summary": "Trích yếu",
+    "signer_title": "Chức vụ người ký", "signer": "Người ký", "recipients": "Nơi nhận",
+    # CCCD
+    "id": "Số định danh", "old_id": "Số CMND cũ", "full_name": "Họ và tên", "date_of_birth": "Ngày sinh",
+    "sex": "Giới tính", "nationality": "Quốc tịch", "place_of_origin": "Quê quán",
+    "place_of_birth": "Nơi đăng ký khai sinh", "residence": "Nơi thường trú", "expiry": "Có giá trị đến",
+    "issue_date": "Ngày cấp",
+    # birth certificates
+    "child_name": "Họ và tên người được khai sinh", "ethnicity": "Dân tộc", "mother_name": "Họ và tên mẹ",
+    "father_name": "Họ và tên cha", "registering_authority": "Nơi đăng ký", "registration_date": "Ngày đăng ký",
+    "registration_number": "Số đăng ký", "registration_book": "Quyển số",
+}
+
+SOURCE_NAMES = {"qr": "mã QR", "mrz": "vùng MRZ", "ocr": "nhận dạng chữ", "human": "cán bộ nhập"}
+
+STAGE_NAMES = {"ocr": "Nhận dạng chữ", "fields": "Trích xuất trường", "sign": "Ký số", "store": "Lưu kho"}
+
+JOB_STATUS = {"queued": "Đang chờ", "started": "Đang xử lý", "deferred": "Đang chờ", "scheduled": "Đang chờ",
+              "finished": "Xong", "failed": "Lỗi", "canceled": "Đã hủy", "stopped": "Đã dừng"}
+
+ACTION_NAMES = {"read_manifest": "Xem bản kê", "read_pdf": "Tải bản PDF", "verify": "Kiểm tra chữ ký",
+                "read_fields": "Xem biểu mẫu", "correct_fields": "Sửa, xác nhận biểu mẫu",
+                "read_fields_history": "Xem lịch sử biểu mẫu"}
+
+LOW_CONFIDENCE = 0.9  # fields below this stand out on the review page
+
+
+def field_name(key: str) -> str:
+    return FIELD_NAMES.get(key, key.replace("_", " "))

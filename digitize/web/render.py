@@ -1,0 +1,55 @@
+"""Templates, and what every page gets: the caller, the menu, the CSRF token, Vietnamese names."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from ..pipeline import VIETNAM
+from . import labels
+from .session import ROLE_NAMES, caller_of, may, session_of
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+MENU = [  # (path, title, roles besides admin): a page shows in the menu for those who may open it
+    ("/tiep-nhan", "Tiếp nhận", ("counter",)),
+    ("/kiem-tra", "Kiểm tra", ("counter",)),
+    ("/tra-cuu", "Tra cứu", ("archivist",)),
+    ("/luu-tru", "Hồ sơ lưu trữ", ("archivist",)),
+]
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back UTC times without their zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def local_time(value) -> str:
+    """A time shown in Vietnam time, as dd/mm/yyyy hh:mm; dates as dd/mm/yyyy."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        return aware(value).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return "" if value is None else str(value)
+
+
+templates.env.filters["vn_time"] = local_time
+templates.env.filters["sources"] = lambda keys: ", ".join(labels.SOURCE_NAMES.get(k, k) for k in keys)
+templates.env.globals.update(KIND_NAMES=labels.KIND_NAMES, ACTION_NAMES=labels.ACTION_NAMES, SOURCE_NAMES=labels.SOURCE_NAMES,
+                             field_name=labels.field_name, LOW_CONFIDENCE=labels.LOW_CONFIDENCE,
+                             ROLE_NAMES=ROLE_NAMES)
+
+
+def render(request: Request, template: str, context: dict, status: int = 200):
+    caller = caller_of(request)
+    menu = [(path, title) for path, title, roles in MENU if may(caller, *roles)]
+    return templates.TemplateResponse(request, template, {
+        "caller": caller, "menu": menu, "csrf": session_of(request).get("csrf", ""), "path": request.url.path,
+        **context}, status_code=status)

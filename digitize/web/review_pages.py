@@ -1,0 +1,98 @@
+"""Kiểm tra: the page beside its fields; correct, confirm, sign off. Also the page pictures."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from storage import layout
+
+from .. import eform
+from ..api import state
+from ..api.auth import Caller
+from ..errors import UserError
+from .page_images import REVIEW, THUMBNAIL
+from .render import render
+from .session import check_csrf, require_page
+
+router = APIRouter(include_in_schema=False)
+counter = require_page("counter")
+readers = require_page("counter", "archivist")
+
+
+@router.get("/kiem-tra")
+def review_list(request: Request, ma: str = "", caller: Caller = Depends(counter)):
+    if ma.strip():
+        return RedirectResponse(f"/kiem-tra/{ma.strip().upper()}", status_code=303)
+    return render(request, "review_list.html", {"documents": state.services(request).catalog.recent(50)})
+
+
+@router.get("/kiem-tra/{code}")
+def review(request: Request, code: str, trang: int = Query(1, ge=1), caller: Caller = Depends(counter)):
+    return _review_page(request, code, trang, caller)
+
+
+@router.post("/kiem-tra/{code}")
+async def save(request: Request, code: str, caller: Caller = Depends(counter)):
+    """The form sends value:<field> for every field, confirm:<field> for the ticked ones, and the version."""
+    form = await request.form()
+    check_csrf(request, form.get("csrf"))
+    return await asyncio.to_thread(_save, request, code, list(form.multi_items()), caller)
+
+
+def _save(request: Request, code: str, items: list[tuple[str, str]], caller: Caller):
+    doc = state.document_or_404(request, code)
+    services = state.services(request)
+    posted = dict(items)
+    page, sign_off = _int(posted.get("page"), 1), posted.get("action") == "sign"
+    try:
+        current = eform.load(services, doc["code"], _int(posted.get("version"), 1))
+        values = {name[6:]: str(value) for name, value in items if name.startswith("value:")
+                  and " ".join(str(value).split()) != current["fields"].get(name[6:], {}).get("value")}
+        confirm = [name[8:] for name, _ in items if name.startswith("confirm:")]
+        eform.correct(services, doc["code"], based_on=current["version"], values=values, confirm=confirm,
+                      who=caller.name, kind=doc["kind"], sign_off=sign_off)
+    except UserError as exc:
+        return _review_page(request, doc["code"], page, caller, error=exc.message_vi,
+                            status=409 if exc.code == "version_conflict" else 422)
+    state.audit(request, caller, "correct_fields", doc)
+    return RedirectResponse(f"/kiem-tra/{doc['code']}?trang={page}&xong={'ky' if sign_off else 'luu'}",
+                            status_code=303)
+
+
+def _int(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() else default
+
+
+def _review_page(request: Request, code: str, page: int, caller: Caller, *, error: str | None = None,
+                 status: int = 200):
+    doc = state.document_or_404(request, code)
+    services = state.services(request)
+    state.audit(request, caller, "read_fields", doc)
+    form = eform.load(services, doc["code"])
+    sizes = _page_sizes(services, doc["code"])
+    page = min(page, len(sizes)) or 1
+    done = request.query_params.get("xong")
+    return render(request, "review.html", {
+        "doc": doc, "form": form, "page": page, "pages": len(sizes), "size": sizes[page - 1] if sizes else None,
+        "error": error, "saved": {"luu": "Đã lưu.", "ky": "Đã lưu và ký xác nhận."}.get(done),
+        "signature": eform.signature(services, doc["code"], form["version"]), "review_width": REVIEW,
+    }, status=status)
+
+
+def _page_sizes(services, code: str) -> list[tuple[int, int]]:
+    """Each page's pixel size, the frame the fields' boxes are measured in."""
+    pages = json.loads(services.store.get(layout.document_key(code, "ocr.json")))["pages"]
+    return [(p.get("width") or 1, p.get("height") or 1) for p in pages]
+
+
+@router.get("/tai-lieu/{code}/trang/{page}.jpg")
+def page_image(request: Request, code: str, page: int, rong: int = Query(THUMBNAIL),
+               caller: Caller = Depends(readers)):
+    doc = state.document_or_404(request, code)
+    if rong not in (THUMBNAIL, REVIEW) or not 1 <= page <= doc["pages"]:
+        raise UserError("not_found", "Không có trang này.", "No such page.")
+    data = request.app.state.page_image(doc["code"], page, rong)
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})

@@ -1,0 +1,210 @@
+"""The web pages end to end in Debian's Chromium (headless, through Playwright), against the real
+stack: the service under uvicorn, an RQ worker on Redis, MinIO, PostgreSQL.
+
+A clerk logs in with the keyboard, opens a dossier, uploads a sample and waits for it, corrects a
+field, confirms and signs off the e-form; an archivist finds it in search and opens it in the archive,
+where the signature shows valid. Screenshots of every page go to test-artifacts/screenshots (or
+$TEST_ARTIFACTS/screenshots).
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from digitize.api import create_app
+from digitize.services import Services
+from digitize.settings import Settings
+from workers.queue import queue
+
+from ..conftest import ROOT, SAMPLES
+
+KEYS = {"counter": "web-counter-key", "archivist": "web-archivist-key"}
+OWNER = "001090012345"
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts")) / "screenshots"
+SCREEN = {"width": 1366, "height": 768}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def settings(live, tmp_path_factory):
+    home = tmp_path_factory.mktemp("web")
+    return Settings(home=home, redis_url=live["DIGITIZE_REDIS_URL"], queue_name=f"web-{uuid.uuid4().hex[:8]}",
+                    minio_endpoint=live["DIGITIZE_MINIO_ENDPOINT"], minio_access_key=live["DIGITIZE_MINIO_ACCESS_KEY"],
+                    minio_secret_key=live["DIGITIZE_MINIO_SECRET_KEY"], minio_bucket=f"web-{uuid.uuid4().hex[:10]}",
+                    catalog_url=live["DIGITIZE_CATALOG_URL"], agency_id="H40.27",
+                    api_keys=",".join(f"{role}-user:{role}:{key}" for role, key in KEYS.items()))
+
+
+@pytest.fixture(scope="module")
+def server(settings):
+    """The service on a loopback port, and a worker that stays up for the whole module."""
+    env = {**os.environ, **{f"DIGITIZE_{k.upper()}": str(v) for k, v in settings.model_dump().items() if v != ""}}
+    worker = subprocess.Popen([sys.executable, "-m", "workers"], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    port = _free_port()
+    app = create_app(Services(settings), queue(settings))
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not uv.started and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert uv.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(10)
+    worker.terminate()
+    try:
+        worker.wait(20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "Debian's chromium is not installed (./scripts/test installs it)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=SCREEN, locale="vi-VN", accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= SCREEN["width"], f"{name}: the page is {width} px wide, wider than a 1366×768 screen"
+
+
+def log_in(page, base: str, role: str) -> None:
+    """With the keyboard only: the key field has the focus, Enter submits."""
+    page.goto(base + "/")
+    assert "/dang-nhap" in page.url
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'key'")  # autofocus
+    page.keyboard.type(KEYS[role])
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_clerk_to_archivist(server, page):
+    base = server
+    page.goto(base + "/")
+    assert page.locator("h1").inner_text() == "Đăng nhập"
+    shot(page, "01-dang-nhap")
+    page.fill("#key", "not-a-key")
+    with page.expect_navigation():
+        page.press("#key", "Enter")
+    assert "Khóa truy cập không đúng" in page.locator(".alert").inner_text()
+
+    # Tiếp nhận: open a dossier, upload, follow the job until the document code shows.
+    log_in(page, base, "counter")
+    assert page.url.endswith("/tiep-nhan")
+    page.fill("#owner_id", OWNER)
+    page.fill("#procedure", "Chứng thực bản sao từ bản chính")
+    page.click("button:text('Mở hồ sơ')")
+    dossier = page.locator("#dossier-code").inner_text()
+    assert dossier.startswith("H40.27-")
+    page.set_input_files("#files", [str(SAMPLES / "sample-01-quyet-dinh.png")])
+    page.click("#send")
+    page.wait_for_selector("#jobs li .status")
+    shot(page, "02-tiep-nhan-dang-xu-ly")
+    result = page.wait_for_selector("#jobs li[data-status=finished] .result", timeout=240_000)
+    code = result.query_selector("a.code").inner_text()
+    page.wait_for_function("document.querySelector('.result .thumbs img').complete")
+    assert page.locator(".result .thumbs img").first.evaluate("img => img.naturalWidth") > 0
+    shot(page, "03-tiep-nhan-xong")
+    page.set_input_files("#files", [str(SAMPLES / "sample-01-quyet-dinh.png")])  # the same paper again
+    page.click("#send")
+    page.wait_for_function("document.querySelectorAll('#jobs li .result').length === 2", timeout=240_000)
+    again = page.query_selector("#jobs li:first-child .result")
+    assert again.query_selector("a.code").inner_text() == code
+    assert "Đã có trong kho" in again.inner_text()
+
+    # Kiểm tra: a field's box shows on the page; correct one field, confirm another, then sign off.
+    page.click(f"a.code:text('{code}')")
+    page.wait_for_url(f"**/kiem-tra/{code}")
+    assert page.locator("#v-number").input_value() == "2059/KH-UBND"
+    page.locator("#v-number").focus()
+    assert page.locator("#box").is_visible()
+    shot(page, "04-kiem-tra")
+    page.fill("#v-place", "Đồng Xoài")
+    page.check("#c-number")
+    page.click("button[value=save]")
+    assert page.locator("p.ok[role=status]").inner_text() == "Đã lưu."
+    assert page.locator("#v-place").input_value() == "Đồng Xoài"
+    assert page.locator("tr.field:has(#v-place) .badge.ok").is_visible()
+    assert page.locator("tr.field:has(#v-number) .badge.ok").is_visible()
+    page.check("#c-date")
+    page.click("button[value=sign]")
+    assert "chữ ký hợp lệ" in page.locator("p.ok >> nth=1").inner_text()
+    shot(page, "05-kiem-tra-da-ky")
+
+    # The clerk may not open the archive pages.
+    page.goto(base + "/tra-cuu")
+    assert "Không được phép" in page.locator("h1").inner_text()
+    page.click("text=Đăng xuất")
+
+    # Tra cứu: full text without diacritics, then by dossier; the result carries its signature status.
+    log_in(page, base, "archivist")
+    assert page.url.endswith("/tra-cuu")
+    page.fill("#q", "ke hoach ung dung dinh danh dien tu")
+    page.click("button:text('Tìm')")
+    assert page.locator(f"table.list a.code:text('{code}')").is_visible()
+    shot(page, "06-tra-cuu")
+
+    # Hồ sơ lưu trữ: signature valid, the signed PDF downloads, the corrections and reads are listed.
+    page.click(f"a.code:text('{code}')")
+    page.wait_for_url(f"**/luu-tru/{code}")
+    assert page.locator("#signature-status").inner_text().startswith("Chữ ký hợp lệ")
+    assert "Đồng Xoài" in page.locator("text=Lịch sử sửa biểu mẫu >> xpath=following-sibling::table[1]").inner_text()
+    assert "counter-user ký xác nhận" in page.locator("#form-signature").inner_text()
+    assert "chữ ký hợp lệ" in page.locator("#form-signature").inner_text()
+    shot(page, "07-luu-tru")
+    with page.expect_download() as download:
+        page.click("text=Tải bản PDF đã ký số")
+    assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
+
+    page.goto(f"{base}/tra-cuu?ho_so={dossier}")
+    row = page.locator(f"tr:has(a.code:text('{code}'))")
+    assert "Hợp lệ" in row.inner_text()  # checked just now in the archive view
+    page.goto(base + "/luu-tru/KHONG-CO-MA")
+    assert "Không có giấy tờ mã KHONG-CO-MA" in page.locator(".alert").inner_text()
+
+
+def test_pages_work_from_the_keyboard(server, page):
+    """Tab reaches the skip link first, then the menu; every page has one h1."""
+    log_in(page, server, "counter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").startswith("Bỏ qua")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/tiep-nhan"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/kiem-tra")
+    assert page.locator("h1").count() == 1
+    shot(page, "08-kiem-tra-danh-sach")

@@ -1,0 +1,145 @@
+"""The web pages without a browser (the end-to-end run in Chromium is tests/integration/test_web_pages.py):
+login and roles, CSRF, dossiers, review saves and sign-off, search filters, errors as pages."""
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from fastapi.testclient import TestClient
+
+from digitize import eform
+from digitize.api import create_app
+from digitize.dossiers import open_dossier
+from digitize.pipeline import Submission, process
+from digitize.reindex import reindex
+from digitize.services import Services
+from digitize.settings import Settings
+from signing.detached import verify_detached
+
+from .conftest import SAMPLES
+
+OWNER = "001090012345"
+CLERK, KEEPER, PORTAL = "kc-7Hq2xZ9", "ka-7Hq2xZ9", "kp-7Hq2xZ9"
+KEYS = f"clerk:counter:{CLERK},keeper:archivist:{KEEPER},portal:portal:{PORTAL}"
+
+
+class NoQueue:
+    """The pages tested here never queue work."""
+    name, count, connection = "none", 0, None
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory) -> Services:
+    return Services(Settings(home=tmp_path_factory.mktemp("web"), api_keys=KEYS, agency_id="H40.27"))
+
+
+@pytest.fixture(scope="module")
+def code(services) -> str:
+    sub = Submission((SAMPLES / "sample-01-quyet-dinh.png").read_bytes(), "s1.png", OWNER, None,
+                     "H40.27-261124-0042")
+    return process(sub, services).code
+
+
+@pytest.fixture
+def client(services):
+    with TestClient(create_app(services, NoQueue())) as c:
+        yield c
+
+
+def login(client, key: str) -> str:
+    res = client.post("/dang-nhap", data={"key": key}, follow_redirects=False)
+    assert res.status_code == 303
+    return re.search(r'name="csrf" value="([^"]+)"', client.get("/kiem-tra" if key == CLERK else "/tra-cuu").text)[1]
+
+
+def test_login_roles_and_logout(client):
+    assert client.get("/tra-cuu", follow_redirects=False).headers["location"] == "/dang-nhap?tiep=/tra-cuu"
+    bad = client.post("/dang-nhap", data={"key": "wrong"})
+    assert bad.status_code == 401 and "Khóa truy cập không đúng" in bad.text
+    res = client.post("/dang-nhap", data={"key": CLERK, "tiep": "//evil.example/x"}, follow_redirects=False)
+    assert res.headers["location"] == "/tiep-nhan"  # never off-site after login
+    assert CLERK not in client.cookies.get("digitize_session", "")  # the key itself is not kept
+    assert client.get("/tra-cuu").status_code == 403
+    assert client.get("/tiep-nhan").status_code == 200
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/tiep-nhan").text)[1]
+    assert client.post("/dang-xuat", data={"csrf": "forged"}).status_code == 403
+    client.post("/dang-xuat", data={"csrf": csrf})
+    assert client.get("/tiep-nhan", follow_redirects=False).status_code == 303
+    login(client, KEEPER)
+    assert client.get("/tiep-nhan").status_code == 403
+    client.post("/dang-nhap", data={"key": PORTAL})
+    assert "chỉ dùng giao diện lập trình" in client.get("/").text
+
+
+def test_dossiers_are_allocated_kept_and_rebuilt(client, services):
+    csrf = login(client, CLERK)
+    assert client.post("/tiep-nhan/ho-so", data={"csrf": "x", "owner_id": OWNER}).status_code == 403
+    res = client.post("/tiep-nhan/ho-so", data={"csrf": csrf, "owner_id": OWNER, "procedure": "  Đăng ký  khai sinh "},
+                      follow_redirects=False)
+    first = res.headers["location"].split("=")[1]
+    assert re.fullmatch(r"H40\.27-\d{6}-\d{4}", first)
+    page = client.get(res.headers["location"]).text
+    assert "Đăng ký khai sinh" in page and 'id="files"' in page
+    second = client.post("/tiep-nhan/ho-so", data={"csrf": csrf, "owner_id": OWNER},
+                         follow_redirects=False).headers["location"].split("=")[1]
+    assert int(second[-4:]) == int(first[-4:]) + 1
+    bad = client.post("/tiep-nhan/ho-so", data={"csrf": csrf, "code": "H40-2611-1"})
+    assert bad.status_code == 422 and "Mã không hợp lệ" in bad.text
+    other = client.post("/tiep-nhan/ho-so", data={"csrf": csrf, "code": first, "owner_id": "079200000001"})
+    assert other.status_code == 422 and "chủ hồ sơ khác" in other.text
+    reindex(services)  # the catalog forgets, the warehouse remembers
+    assert services.catalog.dossier(first)["procedure"] == "Đăng ký khai sinh"
+    assert open_dossier(services, owner_id=OWNER, procedure="", who="t")["code"] > second  # never handed out twice
+
+
+def test_review_saves_confirms_signs_and_refuses_stale_versions(client, services, code):
+    csrf = login(client, CLERK)
+    page = client.get(f"/kiem-tra/{code}").text
+    assert 'id="v-number" name="value:number" value="2059/KH-UBND"' in page
+    assert re.search(r'data-page="1" data-box="\d+,\d+,\d+,\d+"', page)  # boxes for the highlight
+    version = eform.load(services, code)["version"]
+    form = {"csrf": csrf, "version": str(version), "page": "1", "value:number": "2059/KH-UBND",
+            "value:place": "Đồng Xoài", "confirm:date": "on", "action": "sign"}
+    res = client.post(f"/kiem-tra/{code}", data=form, follow_redirects=False)
+    assert res.status_code == 303 and res.headers["location"].endswith("xong=ky")
+    saved = eform.load(services, code)
+    assert saved["fields"]["place"]["value"] == "Đồng Xoài" and saved["fields"]["date"]["verified"]
+    assert [c["field"] for c in saved["corrections"]] == ["place", "date"]  # unchanged number not "corrected"
+    assert saved["signed_off"]["by"] == "clerk"
+    assert eform.signature(services, code, saved["version"])["intact"]
+    data = services.store.get(eform.version_key(code, saved["version"]))
+    signature = services.store.get(eform.signature_key(code, saved["version"]))
+    assert not verify_detached(data.replace("Đồng Xoài".encode(), "Đồng Xoàj".encode()), signature).intact
+    stale = client.post(f"/kiem-tra/{code}", data={**form, "action": "save"})
+    assert stale.status_code == 409 and "người khác lưu" in stale.text
+    bad_date = client.post(f"/kiem-tra/{code}", data={**form, "version": str(saved["version"]),
+                                                      "value:date": "17/11/2020", "action": "save"})
+    assert bad_date.status_code == 422 and "Ngày không hợp lệ" in bad_date.text
+
+
+def test_search_filters_and_signature_status(client, services, code):
+    login(client, KEEPER)
+    assert code in client.get("/tra-cuu", params={"q": "ke hoach ung dung"}).text
+    assert code not in client.get("/tra-cuu", params={"q": "ke hoach ung dung", "loai": "cccd"}).text
+    assert code in client.get("/tra-cuu", params={"chu_ho_so": OWNER, "loai": "admin"}).text
+    assert code in client.get("/tra-cuu", params={"ho_so": "h40.27-261124-0042"}).text
+    tomorrow = (datetime.now(timezone.utc) + timedelta(days=2)).date().isoformat()
+    assert code not in client.get("/tra-cuu", params={"tu_ngay": tomorrow}).text
+    assert "Ngày không hợp lệ" in client.get("/tra-cuu", params={"ma": code, "tu_ngay": "hôm qua"}).text
+    assert "chưa kiểm tra lại" in client.get("/tra-cuu", params={"ma": code}).text
+    archive = client.get(f"/luu-tru/{code}").text
+    assert "Chữ ký hợp lệ" in archive and "Kiểm tra chữ ký" in archive  # the read is in the audit trail
+    assert "Hợp lệ (chưa tin cậy)" in client.get("/tra-cuu", params={"ma": code}).text
+    pdf = client.get(f"/luu-tru/{code}/ban-ky.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+
+
+def test_errors_are_pages_for_browsers_and_json_for_the_api(client, code):
+    login(client, KEEPER)
+    page = client.get("/luu-tru/KHONG-CO", headers={"accept": "text/html"})
+    assert page.status_code == 404 and "<html" in page.text and "Không có giấy tờ mã KHONG-CO" in page.text
+    api = client.get("/v1/documents/KHONG-CO", headers={"X-API-Key": KEEPER, "accept": "text/html"})
+    assert api.json()["error"]["code"] == "document_not_found"
+    image = client.get(f"/tai-lieu/{code}/trang/1.jpg")
+    assert image.headers["content-type"] == "image/jpeg" and image.content[:2] == b"\xff\xd8"
+    assert client.get(f"/tai-lieu/{code}/trang/9.jpg").status_code == 404
+    assert client.get(f"/tai-lieu/{code}/trang/1.jpg", params={"rong": 5000}).status_code == 404
