@@ -3,6 +3,7 @@ renderer pdfplumber uses). Signed documents never change, so renderings are cach
 from __future__ import annotations
 
 import io
+import threading
 from functools import lru_cache
 from typing import Callable
 
@@ -13,18 +14,18 @@ from storage import layout
 from ..services import Services
 
 THUMBNAIL, REVIEW = 160, 1000  # widths in pixels
+_PDFIUM = threading.Lock()  # pdfium is not thread-safe, and pages are served from a thread pool
 
 
 def render_page(pdf: bytes, page: int, width: int) -> bytes:
     """Page `page` (1-based) as a JPEG `width` pixels wide."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        if not 1 <= page <= len(document):
-            raise IndexError(page)
-        sheet = document[page - 1]
-        image = sheet.render(scale=width / sheet.get_width()).to_pil().convert("RGB")
-    finally:
-        document.close()
+    with _PDFIUM:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            sheet = document[page - 1]
+            image = sheet.render(scale=width / sheet.get_width()).to_pil().convert("RGB")
+        finally:
+            document.close()
     out = io.BytesIO()
     image.save(out, "JPEG", quality=80)
     return out.getvalue()
