@@ -36,7 +36,7 @@ def test_reindex_from_minio_restores_the_postgres_catalog(live, tmp_path, pg_dat
 
     engine = sa.create_engine(pg_database)
     with engine.begin() as conn:  # lose the catalog entirely
-        conn.exec_driver_sql("DROP TABLE documents, dossier_documents, code_sequences, audit_log, alembic_version")
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     engine.dispose()
     res = run(sys.executable, "-m", "digitize", "reindex", env=env)
     assert res.returncode == 0, res.stderr
