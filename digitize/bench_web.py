@@ -29,16 +29,20 @@ class _NoQueue:
     name, count, connection = "bench", 0, None
 
 
-def run_web_bench(documents: int = 1000, repeats: int = 10) -> int:
+def run_web_bench(documents: int = 1000, repeats: int = 10, url: str | None = None) -> int:
     from fastapi.testclient import TestClient
 
     from .api import create_app
 
     with tempfile.TemporaryDirectory() as tmp:
-        services = Services(Settings(home=Path(tmp), api_keys=f"bench:admin:{KEY}", agency_id="H40.27"))
+        services = Services(Settings(home=Path(tmp), api_keys=f"bench:admin:{KEY}", agency_id="H40.27",
+                                     catalog_url=url or ""))
+        if services.catalog.count():
+            print("lỗi [catalog_not_empty]: catalog đã có dữ liệu | error: the benchmark needs an empty catalog")
+            return 1
         code = process(Submission(SAMPLE.read_bytes(), SAMPLE.name, OWNER, None, DOSSIER), services).code
         _fill(services, documents - 1)
-        print(f"catalog: {services.catalog.count()} documents (1 digitized, the rest synthetic), "
+        print(f"catalog ({services.catalog.engine.dialect.name}): {services.catalog.count()} documents (1 digitized, the rest synthetic), "
               f"{len(services.catalog.recent_dossiers(1000))} dossiers")
         today = datetime.now(VIETNAM).date()
         pages = {

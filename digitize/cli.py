@@ -112,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     bw = bsub.add_parser("web", help="time the web pages (server and headless Chromium) with N documents catalogued")
     bw.add_argument("--documents", type=int, default=1000)
     bw.add_argument("--repeats", type=int, default=10)
+    bw.add_argument("--url", help="an EMPTY catalog (SQLAlchemy URL); default: a temporary SQLite file")
     bw.set_defaults(run=cmd_bench_web)
     return p
 
@@ -325,7 +326,7 @@ def cmd_bench_catalog(args) -> int:
 def cmd_bench_web(args) -> int:
     from .bench_web import run_web_bench
 
-    return run_web_bench(args.documents, args.repeats)
+    return run_web_bench(args.documents, args.repeats, args.url)
 
 
 def cmd_bench_pdf(args) -> int:
