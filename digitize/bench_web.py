@@ -11,11 +11,11 @@ import random
 import shutil
 import statistics
 import tempfile
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .api.loopback import serve
 from .bench_catalog import synthetic_rows
 from .pipeline import VIETNAM, Submission, process
 from .services import Services
@@ -99,41 +99,26 @@ def _time_server(client, path: str, repeats: int) -> tuple[float, float]:
 def _time_browser(app, pages: dict, repeats: int) -> dict | None:
     chromium = shutil.which("chromium")
     try:
-        import uvicorn
         from playwright.sync_api import sync_playwright
     except ImportError:
         return None
     if not chromium:
         return None
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    base, out = f"http://127.0.0.1:{port}", {}
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, headless=True)
-            page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-            page.goto(base + "/dang-nhap")
-            page.fill("#key", KEY)
-            page.press("#key", "Enter")
-            page.wait_for_load_state()
-            for name, path in pages.items():
-                page.goto(base + path, wait_until="load")  # first view: page pictures rendered now
-                first = page.evaluate("performance.getEntriesByType('navigation')[0].duration")
-                times = []
-                for _ in range(repeats):
-                    page.goto(base + path, wait_until="load")
-                    times.append(page.evaluate("performance.getEntriesByType('navigation')[0].duration"))
-                out[name] = (first, statistics.median(times), max(times))
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    out = {}
+    with serve(app) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True)
+        page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        page.goto(base + "/dang-nhap")
+        page.fill("#key", KEY)
+        page.press("#key", "Enter")
+        page.wait_for_load_state()
+        for name, path in pages.items():
+            page.goto(base + path, wait_until="load")  # first view: page pictures rendered now
+            first = page.evaluate("performance.getEntriesByType('navigation')[0].duration")
+            times = []
+            for _ in range(repeats):
+                page.goto(base + path, wait_until="load")
+                times.append(page.evaluate("performance.getEntriesByType('navigation')[0].duration"))
+            out[name] = (first, statistics.median(times), max(times))
+        browser.close()
     return out

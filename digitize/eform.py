@@ -128,12 +128,12 @@ def refresh_catalog_dates(services: Services, code: str, form: dict) -> None:
 
 
 def history(services: Services, code: str) -> list[dict]:
-    """Every version after the first: who saved it, when, and what it changed."""
+    """Every version after the first: who saved it, when, what it changed, and its sign-off if any."""
     out = []
     for version in versions(services, code)[1:]:
         form = json.loads(services.store.get(version_key(code, version)))
         out.append({"version": version, "saved_by": form.get("saved_by"), "saved_at": form.get("saved_at"),
-                    "corrections": form.get("corrections", [])})
+                    "corrections": form.get("corrections", []), "signed_off": form.get("signed_off")})
     return out
 
 

@@ -289,10 +289,6 @@ class Catalog:
     def recent_dossiers(self, limit: int = 20) -> list[dict]:
         return self._rows(sa.select(dossiers).order_by(dossiers.c.created_at.desc()).limit(limit))
 
-    def recent(self, limit: int = 50) -> list[dict]:
-        """The newest documents."""
-        return self._rows(sa.select(*SUMMARY_COLUMNS).order_by(documents.c.created_at.desc()).limit(limit))
-
     def signature_checks(self, codes: list[str]) -> dict[str, dict]:
         """code → {valid, trusted, checked_at} for those that were verified."""
         if not codes:

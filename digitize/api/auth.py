@@ -33,6 +33,12 @@ def parse_keys(spec: str) -> dict[bytes, tuple[str, str]]:
     return keys
 
 
+def identify(keys: dict[bytes, tuple[str, str]], presented: str) -> tuple[str, str] | None:
+    """(name, role) of the key presented, compared in constant time; None for an unknown key."""
+    digest = hashlib.sha256(presented.encode()).digest()
+    return next((who for d, who in keys.items() if hmac.compare_digest(d, digest)), None)
+
+
 def require(*roles: str):
     """A dependency admitting callers with one of `roles` (or admin)."""
     allowed = set(roles) | {"admin"}
@@ -42,8 +48,7 @@ def require(*roles: str):
         presented = key or (bearer.credentials if bearer else None)
         if not presented:
             raise ApiError(401, "unauthenticated", "Cần khóa truy cập (X-API-Key).", "An API key is required.")
-        digest = hashlib.sha256(presented.encode()).digest()
-        found = next((who for d, who in request.app.state.api_keys.items() if hmac.compare_digest(d, digest)), None)
+        found = identify(request.app.state.api_keys, presented)
         if found is None:
             raise ApiError(401, "unauthenticated", "Khóa truy cập không hợp lệ.", "The API key is not valid.")
         name, role = found

@@ -34,14 +34,13 @@ def archive(request: Request, code: str, caller: Caller = Depends(archivist)):
     manifest = json.loads(services.store.get(layout.manifest_key(doc["code"])))
     report = verify_pdf(services.store.get(layout.document_key(doc["code"], "signed.pdf")), services.trust_roots)
     services.catalog.record_signature_check(doc["code"], valid=report.all_valid, trusted=report.all_trusted)
-    form = eform.load(services, doc["code"])
-    signed_off = next((v for v in reversed(form["versions"])
-                       if services.store.exists(eform.signature_key(doc["code"], v))), None)
+    history = eform.history(services, doc["code"])
+    signed = next((h for h in reversed(history) if h["signed_off"]), None)
     return render(request, "archive.html", {
-        "doc": doc, "manifest": manifest, "report": report, "form": form,
-        "form_signature": eform.signature(services, doc["code"], signed_off) if signed_off else None,
-        "signed_off": eform.load(services, doc["code"], signed_off).get("signed_off") if signed_off else None,
-        "dossiers": services.catalog.dossiers_of(doc["code"]), "history": eform.history(services, doc["code"]),
+        "doc": doc, "manifest": manifest, "report": report, "form": eform.load(services, doc["code"]),
+        "form_signature": eform.signature(services, doc["code"], signed["version"]) if signed else None,
+        "signed_off": signed["signed_off"] if signed else None,
+        "dossiers": services.catalog.dossiers_of(doc["code"]), "history": history,
         "trail": services.catalog.audit_trail(doc["code"])[-100:],
     })
 

@@ -19,11 +19,17 @@ counter = require_page("counter")
 
 @router.get("/tiep-nhan")
 def intake(request: Request, ho_so: str | None = None, caller: Caller = Depends(counter)):
+    return _intake_page(request, ho_so.strip().upper() if ho_so else None)
+
+
+def _intake_page(request: Request, dossier_code: str | None, *, error: str | None = None,
+                 form: dict | None = None, status: int = 200):
     catalog = state.services(request).catalog
-    dossier = catalog.dossier(ho_so.strip().upper()) if ho_so else None
+    dossier = catalog.dossier(dossier_code) if dossier_code else None
     documents = catalog.documents_of_dossier(dossier["code"]) if dossier else []
     return render(request, "intake.html", {"dossier": dossier, "documents": documents, "kinds": KINDS,
-                                           "recent": catalog.recent_dossiers(15), "error": None})
+                                           "recent": catalog.recent_dossiers(15), "error": error, "form": form},
+                  status=status)
 
 
 @router.post("/tiep-nhan/ho-so")
@@ -34,11 +40,8 @@ def create_dossier(request: Request, csrf: str = Form(""), code: str = Form(""),
         record = open_dossier(state.services(request), owner_id=owner_id.strip() or None, procedure=procedure,
                               who=caller.name, code=code.strip() or None)
     except UserError as exc:
-        catalog = state.services(request).catalog
-        return render(request, "intake.html", {"dossier": None, "documents": [], "kinds": KINDS,
-                                               "recent": catalog.recent_dossiers(15), "error": exc.message_vi,
-                                               "form": {"code": code, "owner_id": owner_id, "procedure": procedure}},
-                      status=422)
+        return _intake_page(request, None, error=exc.message_vi, status=422,
+                            form={"code": code, "owner_id": owner_id, "procedure": procedure})
     return RedirectResponse(f"/tiep-nhan?ho_so={record['code']}", status_code=303)
 
 

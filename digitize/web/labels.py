@@ -22,11 +22,6 @@ FIELD_NAMES = {
 
 SOURCE_NAMES = {"qr": "mã QR", "mrz": "vùng MRZ", "ocr": "nhận dạng chữ", "human": "cán bộ nhập"}
 
-STAGE_NAMES = {"ocr": "Nhận dạng chữ", "fields": "Trích xuất trường", "sign": "Ký số", "store": "Lưu kho"}
-
-JOB_STATUS = {"queued": "Đang chờ", "started": "Đang xử lý", "deferred": "Đang chờ", "scheduled": "Đang chờ",
-              "finished": "Xong", "failed": "Lỗi", "canceled": "Đã hủy", "stopped": "Đã dừng"}
-
 ACTION_NAMES = {"read_manifest": "Xem bản kê", "read_pdf": "Tải bản PDF", "verify": "Kiểm tra chữ ký",
                 "read_fields": "Xem biểu mẫu", "correct_fields": "Sửa, xác nhận biểu mẫu",
                 "read_fields_history": "Xem lịch sử biểu mẫu"}

@@ -26,7 +26,7 @@ readers = require_page("counter", "archivist")
 def review_list(request: Request, ma: str = "", caller: Caller = Depends(counter)):
     if ma.strip():
         return RedirectResponse(f"/kiem-tra/{ma.strip().upper()}", status_code=303)
-    return render(request, "review_list.html", {"documents": state.services(request).catalog.recent(50)})
+    return render(request, "review_list.html", {"documents": state.services(request).catalog.find(limit=50)})
 
 
 @router.get("/kiem-tra/{code}")
@@ -78,7 +78,8 @@ def _review_page(request: Request, code: str, page: int, caller: Caller, *, erro
     return render(request, "review.html", {
         "doc": doc, "form": form, "page": page, "pages": len(sizes), "size": sizes[page - 1] if sizes else None,
         "error": error, "saved": {"luu": "Đã lưu.", "ky": "Đã lưu và ký xác nhận."}.get(done),
-        "signature": eform.signature(services, doc["code"], form["version"]), "review_width": REVIEW,
+        "signature": eform.signature(services, doc["code"], form["version"]) if form.get("signed_off") else None,
+        "review_width": REVIEW,
     }, status=status)
 
 

@@ -11,7 +11,7 @@ from ..api import state
 from ..api.auth import Caller
 from ..codes import KINDS, check_owner_id
 from ..errors import UserError
-from ..pipeline import VIETNAM
+from ..pipeline import VIETNAM, iso_date
 from .render import aware, render
 from .session import require_page
 
@@ -30,7 +30,7 @@ def search(request: Request, q: str = "", chu_ho_so: str = "", ho_so: str = "", 
     catalog = state.services(request).catalog
     error, results = None, []
     try:
-        results = find(catalog, criteria) if asked else catalog.recent(20)
+        results = find(catalog, criteria) if asked else catalog.find(limit=20)
     except UserError as exc:
         error = exc.message_vi
     checks = catalog.signature_checks([d["code"] for d in results])
@@ -65,12 +65,10 @@ def _matches(doc: dict, c: dict, in_dossier: set | None, since: date | None, unt
 
 
 def _day(text: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError("invalid_date", f"Ngày không hợp lệ: {text!r}.", f"Invalid date {text!r}.") from None
+    day = iso_date(text)
+    if text and day is None:
+        raise UserError("invalid_date", f"Ngày không hợp lệ: {text!r}.", f"Invalid date {text!r}.")
+    return day
 
 
 def _start(day: date | None, plus: int = 0) -> datetime | None:

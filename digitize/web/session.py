@@ -2,7 +2,6 @@
 (a signed cookie, never the key) and a token that every form and script sends back (CSRF)."""
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import secrets
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from ..api.auth import Caller
+from ..api.auth import Caller, identify
 
 ROLE_NAMES = {"counter": "Cán bộ một cửa", "portal": "Cổng dịch vụ công", "archivist": "Lưu trữ viên",
               "admin": "Quản trị"}
@@ -45,8 +44,7 @@ def session_secret(configured: str, home: Path) -> str:
 
 
 def log_in(request: Request, key: str) -> Caller | None:
-    digest = hashlib.sha256(key.strip().encode()).digest()
-    found = next((who for d, who in request.app.state.api_keys.items() if hmac.compare_digest(d, digest)), None)
+    found = identify(request.app.state.api_keys, key.strip())
     if found is None:
         return None
     request.session.clear()

@@ -8,18 +8,15 @@ $TEST_ARTIFACTS/screenshots).
 """
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
 import uuid
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from digitize.api import create_app
+from digitize.api.loopback import serve
 from digitize.services import Services
 from digitize.settings import Settings
 from workers.queue import queue
@@ -30,12 +27,6 @@ KEYS = {"counter": "web-counter-key", "archivist": "web-archivist-key"}
 OWNER = "001090012345"
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts")) / "screenshots"
 SCREEN = {"width": 1366, "height": 768}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -52,20 +43,12 @@ def settings(live, tmp_path_factory):
 def server(settings):
     """The service on a loopback port, and a worker that stays up for the whole module."""
     env = {**os.environ, **{f"DIGITIZE_{k.upper()}": str(v) for k, v in settings.model_dump().items() if v != ""}}
-    worker = subprocess.Popen([sys.executable, "-m", "workers"], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    port = _free_port()
-    app = create_app(Services(settings), queue(settings))
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert uv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(10)
+    ARTIFACTS.parent.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS.parent / "web-worker.log", "w")  # a file, not a pipe nobody reads that could fill up
+    worker = subprocess.Popen([sys.executable, "-m", "workers"], env=env, cwd=ROOT, stdout=log, stderr=log)
+    with serve(create_app(Services(settings), queue(settings))) as base:
+        yield base
+    log.close()
     worker.terminate()
     try:
         worker.wait(20)
