@@ -38,7 +38,9 @@ class Line:
         if len(self.words) < 2:
             return [self]
         gaps = [b.left - (a.left + a.width) for a, b in zip(self.words, self.words[1:])]
-        usual = statistics.median(gaps)
+        # A space between words is under half the line's height; with two or three words the
+        # median gap may be the wide one itself.
+        usual = min(statistics.median(gaps), self.box[3] / 2)
         parts, current = [], [self.words[0]]
         for gap, word in zip(gaps, self.words[1:]):
             if gap > max(0.025 * page_width, 3 * usual):

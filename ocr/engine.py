@@ -13,6 +13,7 @@ from . import codes, tesseract
 from .model import PageText, SourcePage
 from .prepare import prepare_page
 from .reread import reread_dates
+from .small_print import reread_small_print
 from .textpdf import PageImage, PdfPage, encode_page_image
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def ocr_page(page: SourcePage, *, keep_image: bool = True) -> PageResult:
             words = other
             prepared = replace(prepared, for_ocr=turned, display=np.ascontiguousarray(np.rot90(prepared.display, 2)),
                                orientation=(prepared.orientation + 180) % 360)
+    words = reread_small_print(prepared.for_ocr, words, prepared.dpi)
     words = reread_dates(prepared.for_ocr, words, prepared.dpi)
     seconds["recognize"] = time.perf_counter() - t
     t = time.perf_counter()

@@ -14,7 +14,7 @@ from ocr import PageText
 from ..textlines import Line, lines
 from .gazetteer import fix_agency, fix_province
 from .model import Field, fold, line_conf, union
-from .names import CHANGED, fix_name
+from .names import CHANGED, fix_name, join_split_words
 
 DOC_TYPES = {
     "NGHỊ QUYẾT": "NQ", "QUYẾT ĐỊNH": "QĐ", "CHỈ THỊ": "CT", "QUY CHẾ": "QC", "QUY ĐỊNH": "QyĐ",
@@ -28,6 +28,8 @@ DOC_TYPES = {
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
 _NUMBER = re.compile(r"Số\s*[:.]?\s*(\d+\s*/\s*[0-9A-ZĐa-zđ]+(?:\s*-\s*[0-9A-ZĐa-zđ]+)*)")
+# The slash lost: "Số: 776CT-UBND".
+_NUMBER_NO_SLASH = re.compile(r"Số\s*[:.]?\s*(\d+)([A-ZĐ][0-9A-ZĐa-zđ]*(?:\s*-\s*[0-9A-ZĐa-zđ]+)+)")
 _WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?"
 # Italic dates are where OCR confuses digits with letters (1Š for 15, II for 11, Ø7 for 07).
 _DIGITISH = "[0-9OoØIl|SŠBZ]"
@@ -48,6 +50,10 @@ def extract_admin(pages: list[PageText]) -> dict[str, Field]:
     for i, line in enumerate(page_lines):
         if m := _NUMBER.search(line.text.replace("Ð", "Đ")):
             fields["number"] = Field(re.sub(r"\s+", "", m.group(1)), m.group(0), line_conf(line), 1, box=line.box)
+        elif m := _NUMBER_NO_SLASH.search(line.text.replace("Ð", "Đ")):
+            fields["number"] = Field(m.group(1) + "/" + re.sub(r"\s+", "", m.group(2)), m.group(0),
+                                     round(line_conf(line) * 0.8, 3), 1, box=line.box)
+        if m:
             number_at = i
             break
     if m := _PLACE_DATE.search(text):
@@ -144,7 +150,7 @@ def _signature(page_lines: list[Line], width: int, pages: int) -> dict[str, Fiel
     right = [cols[-1] for ln in page_lines for cols in [ln.columns(width)] if cols[-1].centre_x > width * 0.5]
     fields: dict[str, Field] = {}
     for i in range(len(right) - 1, -1, -1):
-        name = re.sub(r"['‘’`\"]", "", _clean(right[i].text))
+        name = join_split_words(_signature_line(right[i].text))
         if _NAME.match(name):
             checked = fix_name(name.upper())
             sure = line_conf(right[i]) if checked == name.upper() else min(line_conf(right[i]), CHANGED)
@@ -165,6 +171,14 @@ def _signature(page_lines: list[Line], width: int, pages: int) -> dict[str, Fiel
                                          "\n".join(ln.text for ln in items), min(line_conf(ln) for ln in items), pages,
                                          box=union([ln.box for ln in items]))
     return fields
+
+
+def _signature_line(text: str) -> str:
+    """A signer's line without quotes and the specks of the seal read before it ("Š Phan …")."""
+    words = re.sub(r"['‘’`\"]", "", _clean(text)).split()
+    while len(words) > 2 and len(words[0]) == 1 and not words[1][:1].islower():
+        words = words[1:]
+    return " ".join(words)
 
 
 # Uppercase headers are tightly set, and OCR sometimes runs their words together ("BANNHÂN").

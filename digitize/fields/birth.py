@@ -6,15 +6,16 @@ import re
 from ocr import PageText
 
 from ..textlines import Line, lines
+from .gazetteer import fix_place
 from .labels import continuation, find_date, split_labelled
 from .names import CHANGED, fix_ethnicity, fix_name
 from .model import Field, clean, fold, line_conf, union
 
-# (field, label, how the value reads): "text", "name" (upper case), "date", "number"
+# (field, label, how the value reads): "text", "place" (an address), "name" (upper case), "date", "number"
 SINGLE = [
     ("child_name", "Họ, chữ đệm, tên", "name"),
     ("date_of_birth", "Ngày, tháng, năm sinh", "date"),
-    ("place_of_birth", "Nơi sinh", "text"),
+    ("place_of_birth", "Nơi sinh", "place"),
     ("mother_name", "Họ, chữ đệm, tên người mẹ", "name"),
     ("father_name", "Họ, chữ đệm, tên người cha", "name"),
     ("registering_authority", "Nơi đăng ký khai sinh", "text"),
@@ -90,4 +91,6 @@ def _value(raw: str, how: str) -> str:
         return m.group() if m else ""
     if how == "name":
         return fix_name(raw.upper())
+    if how == "place":
+        return fix_place(raw)
     return raw

@@ -11,17 +11,19 @@ from datetime import date
 
 from ocr import PageText
 
+from ..textlines import Line, lines
 from . import citizen_id
+from .gazetteer import fix_place, is_province
 from .labels import Form, after_colon, find_date
 from .model import Field, clean, fold, line_conf, union
-from .mrz import Td1, find_td1, parse_td1
-from .names import CHANGED, fix_name
+from .mrz import Td1, find_td1, parse_td1, td1_start
+from .names import CHANGED, all_known_names, fix_name, fix_name_by
 
 NO_EXPIRY = "Không thời hạn"
 # Printed labels, both card models; the order is the order of precedence when several match.
 LABELS = {
     "id": ["Số định danh cá nhân", "Số / No"],
-    "full_name": ["Họ, chữ đệm và tên khai sinh", "Họ và tên"],
+    "full_name": ["Họ, chữ đệm và tên khai sinh", "Họ và tên", "Full name"],
     "date_of_birth": ["Ngày, tháng, năm sinh", "Ngày sinh / Date of birth"],
     "sex": ["Giới tính"],
     "nationality": ["Quốc tịch"],
@@ -29,8 +31,10 @@ LABELS = {
     "place_of_birth": ["Nơi đăng ký khai sinh"],
     "residence": ["Nơi thường trú", "Nơi cư trú"],
     "expiry": ["Ngày, tháng, năm hết hạn", "Có giá trị đến"],
-    "issue_date": ["Ngày, tháng, năm cấp", "Date, month, year"],
+    "issue_date": ["Ngày, tháng, năm cấp", "Date, month, year", "Date of issue", "Ngày, tháng, năm"],
 }
+# A label that also matches these is another field's ("Ngày, tháng, năm" is in three of them).
+NOT_LABELS = {"issue_date": ["sinh", "hết hạn", "birth", "expiry"]}
 _ALL_LABELS = [label for names in LABELS.values() for label in names] + ["Đặc điểm nhân dạng"]
 QR_CONFIDENCE, MRZ_CONFIDENCE = 0.99, 0.97
 
@@ -41,12 +45,15 @@ def is_card_qr(payload: str) -> bool:
 
 def extract_cccd(pages: list[PageText]) -> dict[str, Field]:
     readings: dict[str, list[Field]] = {}
+    mrz_names: list[str] = []  # every reading's, best first: the name line has no check digit
     for page in pages:
-        for source in (_from_qr(page), _from_mrz(page), _from_print(page)):
+        zones = _mrz_readings(page)
+        mrz_names += [td1.name for td1, _, _ in zones]
+        for source in (_from_qr(page), _from_mrz(page, zones), _from_print(page)):
             for name, f in source.items():
                 readings.setdefault(name, []).append(f)
     fields = {name: _agree(found) for name, found in readings.items()}
-    _check_id(fields)
+    _cross_check(fields, pages, mrz_names)
     return fields
 
 
@@ -75,28 +82,52 @@ def _from_qr(page: PageText) -> dict[str, Field]:
     return {k: v for k, v in out.items() if v.value}
 
 
-def _from_mrz(page: PageText) -> dict[str, Field]:
-    code = next((c for c in page.codes if c.kind == "mrz"), None)
-    zone = find_td1(code.text.splitlines()) if code else None
-    if zone is None:
+MrzReading = tuple[Td1, str, list[int] | None]  # the zone parsed, the text read, its box
+
+
+def _from_mrz(page: PageText, zones: list[MrzReading]) -> dict[str, Field]:
+    """Each field from the first (best) reading whose check digit vouches for it."""
+    if not zones:
         return {}
-    td1 = parse_td1(zone)
-    f = lambda value, conf=MRZ_CONFIDENCE: Field(value, code.text, conf, page.index + 1, "mrz", code.box)  # noqa: E731
     out: dict[str, Field] = {}
-    if td1.checks["document_number"] and td1.id12:
-        out["id"] = f(td1.id12)
-    if td1.checks["birth"] and (born := _yymmdd(td1.birth, td1)):
-        out["date_of_birth"] = f(born)
-    if td1.checks["expiry"]:
-        out["expiry"] = f(_yymmdd(td1.expiry, td1, future=True) or NO_EXPIRY if td1.expiry else NO_EXPIRY)
-    if td1.checks["composite"]:
-        if td1.sex:
-            out["sex"] = f(td1.sex)
-        if td1.nationality == "VNM":
-            out["nationality"] = f("Việt Nam")
+
+    def take(name: str, value: str, zone: MrzReading) -> None:
+        if value and name not in out:
+            out[name] = Field(value, zone[1], MRZ_CONFIDENCE, page.index + 1, "mrz", zone[2])
+
+    id12 = next((z[0].id12 for z in zones if z[0].checks["document_number"] and z[0].id12), None)
+    for zone in zones:
+        td1 = zone[0]
+        if td1.checks["document_number"] and td1.id12:
+            take("id", td1.id12, zone)
+        if td1.checks["birth"]:
+            take("date_of_birth", _yymmdd(td1.birth, id12), zone)
+        # An expiry of '<<<<<<' passes its check digit when the digit reads 0: noise reads as filler.
+        if td1.checks["expiry"] and (td1.expiry or td1.checks["composite"]):
+            take("expiry", _yymmdd(td1.expiry, id12, future=True) if td1.expiry else NO_EXPIRY, zone)
+        if td1.checks["composite"]:
+            take("sex", td1.sex, zone)
+            take("nationality", "Việt Nam" if td1.nationality == "VNM" else "", zone)
     # The name has no diacritics here: kept to vouch for the printed one, never as the value.
-    out["mrz_name"] = f(td1.name, 0.9 if td1.valid else 0.6)
-    return {k: v for k, v in out.items() if v.value}
+    best, raw, box = zones[0]
+    out["mrz_name"] = Field(best.name, raw, 0.9 if best.valid else 0.6, page.index + 1, "mrz", box)
+    return out
+
+
+def _mrz_readings(page: PageText) -> list[MrzReading]:
+    """The zone's readings, the one passing the most check digits first: the zone read again on its
+    own (OCR stage), and the lines of the page's own reading, which on small print is sometimes the
+    better."""
+    readings: list[MrzReading] = []
+    for code in (c for c in page.codes if c.kind == "mrz"):
+        if zone := find_td1(code.text.splitlines()):
+            readings.append((parse_td1(zone), code.text, code.box))
+    rows = lines(page)
+    if (at := td1_start([r.text for r in rows])) is not None:
+        zone_rows = rows[at:at + 3]
+        readings.append((parse_td1(find_td1([r.text for r in zone_rows])), "\n".join(r.text for r in zone_rows),
+                         union([r.box for r in zone_rows])))
+    return sorted(readings, key=lambda r: -sum(r[0].checks.values()))
 
 
 def _from_print(page: PageText) -> dict[str, Field]:
@@ -104,8 +135,13 @@ def _from_print(page: PageText) -> dict[str, Field]:
     out: dict[str, Field] = {}
 
     def at(name: str) -> int | None:
-        found = [i for label in LABELS[name] if (i := form.find(label)) is not None]
-        return found[0] if found else None
+        for label in LABELS[name]:
+            i = form.find(label)
+            while i is not None and _other_label(form.columns[i].text, name):
+                i = form.find(label, after=i)
+            if i is not None:
+                return i
+        return None
 
     def field(value: str, cols) -> Field:
         return Field(value, " / ".join(c.text for c in cols), min(line_conf(c) for c in cols), page.index + 1,
@@ -141,12 +177,27 @@ def _from_print(page: PageText) -> dict[str, Field]:
             continue
         cols = form.below(i, _ALL_LABELS, 1 if name == "full_name" else 3)
         cols = cols[:next((n for n, c in enumerate(cols) if ":" in c.text or find_date(c.text)), len(cols))]
+        if name != "full_name":
+            cols = _one_address(cols)
         if cols:
             value = clean(" ".join(c.text for c in cols))
-            out[name] = field(fix_name(value.upper()) if name == "full_name" else value, cols)
+            out[name] = field(fix_name(value.upper()) if name == "full_name" else fix_place(value), cols)
             if name == "full_name" and out[name].value != value.upper():
                 out[name].confidence = min(out[name].confidence, CHANGED)
     return out
+
+
+def _one_address(cols: list[Line]) -> list[Line]:
+    """The lines up to the one that ends with a province: an address ends there, and what follows
+    is the next label, read too badly to be recognized, and its value."""
+    for n in range(1, len(cols) + 1):
+        if is_province(clean(" ".join(c.text for c in cols[:n])).rpartition(", ")[2]):
+            return cols[:n]
+    return cols
+
+
+def _other_label(text: str, name: str) -> bool:
+    return any(fold(other) in fold(text) for other in NOT_LABELS.get(name, []))
 
 
 def _agree(found: list[Field]) -> Field:
@@ -164,18 +215,12 @@ def _agree(found: list[Field]) -> Field:
     return best
 
 
-def _check_id(fields: dict[str, Field]) -> None:
-    """Name against the MRZ's spelling; id against sex and birth year: mismatches lower confidence."""
+def _cross_check(fields: dict[str, Field], pages: list[PageText], mrz_names: list[str]) -> None:
+    """The printed name against the MRZ's; the id against sex and birth year (and the sex, if no
+    source gave it, from the id's sex digit). Mismatches lower confidence."""
     mrz_name = fields.pop("mrz_name", None)
-    name = fields.get("full_name")
-    if name and mrz_name:
-        if fold(name.value) == mrz_name.value:
-            name.agrees.append("mrz")
-        else:
-            name.disagrees["mrz"] = mrz_name.value
-            name.confidence = round(name.confidence * 0.6, 3)
-    if name is None and mrz_name:  # better an undiacritized name than none; staff will see it is unsure
-        fields["full_name"] = Field(mrz_name.value, mrz_name.raw, 0.5, mrz_name.page, "mrz", mrz_name.box)
+    if mrz_name:
+        _name_against_mrz(fields, mrz_name, mrz_names, pages)
     card_id = fields.get("id")
     if card_id is None:
         return
@@ -186,6 +231,66 @@ def _check_id(fields: dict[str, Field]) -> None:
     if found:
         card_id.disagrees["structure"] = ",".join(found)
         card_id.confidence = round(card_id.confidence * 0.5, 3)
+    elif sex is None:
+        fields["sex"] = Field(citizen_id.sex(card_id.value), card_id.value, round(card_id.confidence * 0.95, 3),
+                              card_id.page, card_id.source, card_id.box)
+
+
+def _name_against_mrz(fields: dict[str, Field], mrz_name: Field, mrz_names: list[str],
+                      pages: list[PageText]) -> None:
+    """The MRZ spells the name without marks but with its word breaks: it vouches for the printed
+    name, puts back a space OCR lost ("THUSƠN") or a word it misread ("KIMI"), and finds the name
+    when its label was unreadable. The name line has no check digit, so every reading of it is
+    tried, and each with a K between names read as the '<' it may be ("KIMKHA")."""
+    readings = mrz_names + [v for n in mrz_names for v in _k_as_filler(n)]
+    name = fields.get("full_name")
+    if name is None:
+        found = next(((r, plain) for p in pages for r in lines(p) for plain in readings
+                      if "<" not in r.text and _letters(r.text) == plain.replace(" ", "")), None)
+        if found is None:  # better an undiacritized name than none; staff will see it is unsure
+            fields["full_name"] = Field(mrz_name.value, mrz_name.raw, 0.5, mrz_name.page, "mrz", mrz_name.box)
+            return
+        row = found[0]
+        value = fix_name(clean(row.text).upper())
+        name = fields["full_name"] = Field(value, row.text, min(line_conf(row), CHANGED), mrz_name.page, "ocr", row.box)
+    words, letters = len(name.value.split()), _letters(name.value)
+    same_letters = [r for r in readings if r.replace(" ", "") == letters]
+    mrz_name.value = next((r for r in same_letters if len(r.split()) == words), None) or next(
+        iter(same_letters), None) or next((r for r in readings if len(r.split()) == words), mrz_name.value)
+    joined, plain = name.value.replace(" ", ""), mrz_name.value
+    if name.source == "ocr" and fold(name.value) != plain:  # the QR's name is the chip's: never changed
+        if joined.isalpha() and _letters(joined) == plain.replace(" ", ""):
+            if all_known_names(spaced := _spaced_as(joined, plain)):
+                name.value = spaced
+        elif (fixed := fix_name_by(name.value, plain)) != name.value:
+            name.value, name.confidence = fixed, min(name.confidence, CHANGED)
+    if _letters(name.value) == plain.replace(" ", ""):
+        name.agrees.append("mrz")
+    else:
+        name.disagrees["mrz"] = plain
+        name.confidence = round(name.confidence * 0.6, 3)
+
+
+def _k_as_filler(plain: str) -> list[str]:
+    """`plain` with one K inside a given name read as the word break it may be: 'DANG KIMKHA' ->
+    ['DANG KIM HA']."""
+    family, _, given = plain.partition(" ")
+    at = len(family) + 1
+    return [plain[:at + i] + " " + plain[at + i + 1:] for i, c in enumerate(given)
+            if c == "K" and 0 < i < len(given) - 1 and given[i - 1] != " " and given[i + 1] != " "]
+
+
+def _letters(text: str) -> str:
+    return fold(text).replace(" ", "")
+
+
+def _spaced_as(joined: str, model: str) -> str:
+    """`joined` (letters only) cut into words as long as `model`'s."""
+    words, at = [], 0
+    for word in model.split():
+        words.append(joined[at:at + len(word)])
+        at += len(word)
+    return " ".join(words)
 
 
 def _same(a: str, b: str) -> bool:
@@ -199,7 +304,7 @@ def _ddmmyyyy(text: str) -> str:
         return ""
 
 
-def _yymmdd(text: str, td1: Td1, future: bool = False) -> str:
+def _yymmdd(text: str, id12: str | None, future: bool = False) -> str:
     """A six-digit MRZ date with its century: from the id's century digit for the birth date,
     the nearest plausible one for the expiry."""
     try:
@@ -208,8 +313,8 @@ def _yymmdd(text: str, td1: Td1, future: bool = False) -> str:
         return ""
     if future:
         century = 2000
-    elif td1.id12:
-        century = citizen_id.century(int(td1.id12[3]))
+    elif id12:
+        century = citizen_id.century(int(id12[3]))
     else:
         century = 2000 if yy <= date.today().year % 100 else 1900
     try:

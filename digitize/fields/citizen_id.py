@@ -28,6 +28,11 @@ def sex_century_digit(sex: str, birth_year: int) -> int:
     return base + (0 if sex == "Nam" else 1)
 
 
+def sex(id12: str) -> str:
+    """The sex the id's 4th digit gives: even for men, odd for women."""
+    return "Nữ" if int(id12[3]) % 2 else "Nam"
+
+
 def problems(id12: str, *, sex: str | None = None, birth_year: int | None = None) -> list[str]:
     """What is wrong with an id given what else the card says; empty when it is consistent."""
     if not _ID.match(id12 or ""):

@@ -10,6 +10,7 @@ from . import admin
 from .cccd import is_card_qr
 from .labels import has_label
 from .model import fold
+from .mrz import find_td1
 
 MOTTO = fold(admin.MOTTO)
 _ADMIN_NUMBER = re.compile(r"\bSO\s*\d+\s*[A-Z0-9]*\s+[A-Z]{1,4}\b")
@@ -27,7 +28,7 @@ def classify(pages: list[PageText]) -> tuple[str, float, list[str]]:
     codes = [c for p in pages for c in p.codes]
     if any(c.kind == "qr" and is_card_qr(c.text) for c in codes):
         return "cccd", 0.99, ["qr: citizen id payload"]
-    if any(c.kind == "mrz" and "VNM" in c.text[:8] for c in codes):
+    if any(c.kind == "mrz" and find_td1(c.text.splitlines()) for c in codes):
         return "cccd", 0.97, ["mrz: IDVNM"]
     text = pages[0].text
     folded = fold(text)

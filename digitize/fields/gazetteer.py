@@ -1,9 +1,21 @@
-"""Province names and administrative-unit words: closed lists that a place or an agency read by
-OCR can be checked against ("Lào Cũi" is no province; "Lào Cai" is one letter away)."""
+"""Province, district and commune names and administrative-unit words: closed lists that a place
+or an agency read by OCR can be checked against ("Lào Cũi" is no province; "Lào Cai" is one letter
+away; "Huyện Cấm Xuyên" is no district, "Huyện Cẩm Xuyên" has the same letters).
+
+Districts and communes are those before the 2025 mergers (package vietnam-provinces 0.6.0, from
+the General Statistics Office's list), which is what cards and certificates issued before then
+print. Each part of an address is checked on its own: a district is put right by its letters even
+when the province read with it is not its province.
+"""
 from __future__ import annotations
 
-import edlib
+import json
+from functools import cache
 
+import edlib
+import vietnam_provinces
+
+from .marks import by_letters, snap
 from .model import fold
 
 PROVINCES = [
@@ -21,12 +33,61 @@ UNIT_WORDS = ["TỈNH", "HUYỆN", "XÃ", "PHƯỜNG", "QUẬN", "THỊ", "TRẤ
 
 
 def fix_province(text: str) -> str:
-    """The province `text` names, if it is one letter from exactly one of them; else `text`."""
+    """The province `text` names, if it has the letters of exactly one of them or else is one letter
+    from exactly one; else `text`."""
     if text in PROVINCES:
         return text
     key = fold(text)
-    close = [p for p in PROVINCES if edlib.align(fold(p), key, task="distance", k=1)["editDistance"] != -1]
+    same = [p for p in PROVINCES if fold(p) == key]  # only the marks differ: "Thành Hóa"
+    close = same or [p for p in PROVINCES if edlib.align(fold(p), key, task="distance", k=1)["editDistance"] != -1]
     return close[0] if len(close) == 1 else text
+
+
+# What a village-level unit is called: the first words of an address ("Tổ 5", "Khu phố 2").
+HAMLET_UNITS = ["Thôn", "Xóm", "Ấp", "Bản", "Buôn", "Làng", "Sóc", "Plei", "Tổ", "Tổ dân phố", "Khu phố", "Khu",
+                "Khối", "Đội"]
+
+
+def fix_place(text: str) -> str:
+    """An address ("Tố 5, Xã …, Huyện Cấm Xuyên, Bắc Minh") with its hamlet's unit word, its
+    districts and communes given their marks back and its province, the last part, put right."""
+    parts = text.split(", ")
+    if len(parts) < 2:
+        return text
+    known = _units()
+    parts[0] = _fix_hamlet(parts[0])
+    return ", ".join([snap(p, known) for p in parts[:-1]] + [fix_province(parts[-1])])
+
+
+def is_province(text: str) -> bool:
+    """Whether `text` names a province, give or take a misread letter."""
+    return fix_province(text) in PROVINCES
+
+
+def _fix_hamlet(part: str) -> str:
+    """The unit word at the start of `part` with the marks, or the one letter, OCR got wrong."""
+    words = part.split()
+    for n in (3, 2, 1):
+        if len(words) <= n:
+            continue
+        head, key = " ".join(words[:n]), fold(" ".join(words[:n]))
+        if head in HAMLET_UNITS:
+            return part
+        same = [u for u in HAMLET_UNITS if fold(u) == key]
+        close = same or [u for u in HAMLET_UNITS if len(key) >= 4
+                         and edlib.align(fold(u), key, task="distance", k=1)["editDistance"] != -1]
+        if len(close) == 1:
+            return " ".join([close[0], *words[n:]])
+    return part
+
+
+@cache
+def _units() -> dict[str, list[str]]:
+    """District and commune names with their unit word ("Huyện Cẩm Xuyên", "Xã Đồng Tâm"), by letters."""
+    divisions = json.loads(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH.read_text(encoding="utf-8"))
+    names = [unit["name"] for province in divisions for district in province["districts"]
+             for unit in [district, *district["wards"]]]
+    return by_letters(names)
 
 
 def fix_agency(text: str) -> str:

@@ -16,8 +16,13 @@ from .model import clean, fold
 _DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
 # '/' read as I, l, | or 1 between two-digit day and month: "18I12I2023", "18112/2023".
 _SLASH_MISREAD = re.compile(r"(?<!\d)(\d{2})[/|Il1!]{1,2}(\d{2})[/|Il1!]{1,2}(\d{4})(?!\d)")
+# The first '/' lost altogether: "2403/2015".
+_SLASH_LOST = re.compile(r"(?<![\d/])(\d{2})(\d{2})[/|Il!](\d{4})(?!\d)")
 _DIGITISH = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8",
                            "Z": "2", "ó": "6", "G": "6"})
+
+
+SPECK_CONF = 50  # Tesseract's confidence in specks read as letters; real words below it are rare
 
 
 @dataclass
@@ -29,24 +34,37 @@ class Form:
     @classmethod
     def of(cls, page: PageText) -> Form:
         cols = [col for ln in lines(page) for col in ln.columns(page.width)]
-        return cls(page, sorted(cols, key=lambda c: (c.box[1], c.box[0])))
+        return cls(page, _rejoined(sorted(cols, key=lambda c: (c.box[1], c.box[0])), page.width))
 
     def find(self, label: str, after: int = -1) -> int | None:
-        """Index of the first column (after `after`) that carries `label` (folded, fuzzily)."""
+        """Index of the first column (after `after`) that carries `label` (folded, fuzzily).
+
+        Unsure words before the label are cut off that column: on a card they are specks of the
+        photo or the emblem read as letters, and would move its left edge away from the values.
+        """
         wanted = fold(label)
         for i, col in enumerate(self.columns):
             if i > after and has_label(col.text, wanted):
+                start = 0
+                while (start + 1 < len(col.words) and col.words[start].conf < SPECK_CONF
+                       and has_label(Line(col.words[start + 1:]).text, wanted)):
+                    start += 1
+                self.columns[i] = Line(col.words[start:])
                 return i
         return None
 
     def below(self, i: int, stop: list[str], limit: int = 3) -> list[Line]:
-        """Lines under column i, left-aligned with it, up to one that carries a label in `stop`."""
+        """Lines under column i, starting where it starts, up to one that carries a label in `stop`.
+        A line with words left of that start (specks of the card's photo) is taken from the start on."""
         label = self.columns[i]
         left, top, _, height = label.box
         picked: list[Line] = []
         bottom = top + height
         for col in self.columns[i + 1:]:
-            if col.box[1] < bottom - height / 2 or abs(col.box[0] - left) > 0.03 * self.page.width:
+            if col.box[1] < bottom - height / 2:
+                continue
+            col = _from(col, left, 0.03 * self.page.width)
+            if col is None:
                 continue
             if col.box[1] - bottom > 2.5 * height or any(has_label(col.text, fold(s)) for s in stop):
                 break
@@ -55,6 +73,32 @@ class Form:
             if len(picked) == limit:
                 break
         return picked
+
+
+def _from(col: Line, left: int, slack: float) -> Line | None:
+    """The part of `col` from its first word that starts within `slack` of `left`, or None."""
+    start = next((n for n, w in enumerate(col.words) if abs(w.left - left) <= slack), None)
+    return None if start is None else Line(col.words[start:])
+
+
+def _rejoined(cols: list[Line], page_width: int) -> list[Line]:
+    """Columns with pieces of one printed line put back together: on a skewed small-print card
+    Tesseract sometimes reads a line's last words ("Bình Định") as a line of their own."""
+    out: list[Line] = []
+    for col in cols:
+        host = next((c for c in out if _same_row(c, col) and 0 <= col.box[0] - (c.box[0] + c.box[2])
+                     <= 0.025 * page_width), None)
+        if host is None:
+            out.append(col)
+        else:
+            out[out.index(host)] = Line(host.words + col.words)
+    return out
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    """Whether two lines overlap by more than half the smaller height."""
+    top, bottom = max(a.box[1], b.box[1]), min(a.box[1] + a.box[3], b.box[1] + b.box[3])
+    return bottom - top > min(a.box[3], b.box[3]) / 2
 
 
 def has_label(text: str, folded_label: str) -> bool:
@@ -74,7 +118,8 @@ def after_colon(text: str) -> str:
 
 def find_date(text: str) -> tuple[str, str] | None:
     """(ISO date, the text read) of the first dd/mm/yyyy in text, letter-for-digit slips undone."""
-    m = _DATE.search(text) or _DATE.search(text.translate(_DIGITISH)) or _SLASH_MISREAD.search(text)
+    m = (_DATE.search(text) or _DATE.search(text.translate(_DIGITISH)) or _SLASH_MISREAD.search(text)
+         or _SLASH_LOST.search(text))
     if not m:
         return None
     day, month, year = (int(g) for g in m.groups())

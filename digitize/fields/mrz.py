@@ -58,11 +58,17 @@ class Td1:
 
 def find_td1(text_lines: list[str]) -> list[str] | None:
     """Three consecutive lines that look like a TD1 zone, cleaned to its alphabet, or None."""
+    at = td1_start(text_lines)
+    return None if at is None else [_clean(t) for t in text_lines[at:at + 3]]
+
+
+def td1_start(text_lines: list[str]) -> int | None:
+    """Index of the first of three consecutive lines that look like a TD1 zone, or None."""
     cleaned = [_clean(t) for t in text_lines]
     for i in range(len(cleaned) - 2):
-        a, b, c = cleaned[i:i + 3]
+        a, b = cleaned[i:i + 2]
         if a.startswith(("IDVNM", "1DVNM", "IOVNM")) and 24 <= len(a) <= 36 and 24 <= len(b) <= 36:
-            return [a, b, c]
+            return i
     return None
 
 
@@ -75,23 +81,33 @@ def parse_td1(lines: list[str]) -> Td1:
     id_digits = optional[:12].translate(_AS_DIGIT)
     born, ends = b[0:6], b[8:14]
     ends = "" if set(ends) <= {"<"} else ends
+    nationality = b[15:18].translate(_AS_LETTER)
+    # A check digit passes by chance one time in ten: a field counts only in its own shape too.
     checks = {
-        "document_number": check_digit(number) == a[14],
-        "birth": check_digit(born) == b[6],
-        "expiry": check_digit(ends or "<<<<<<") == b[14],
-        "composite": check_digit(a[5:30] + b[0:7] + b[8:15] + b[18:29]) == b[29],
+        "document_number": number.isdigit() and check_digit(number) == a[14],
+        "birth": born.isdigit() and check_digit(born) == b[6],
+        "expiry": (ends == "" or ends.isdigit()) and check_digit(ends or "<<<<<<") == b[14],
+        "composite": b[7] in "MF<" and nationality == "VNM"
+        and check_digit(a[5:30] + b[0:7] + b[8:15] + b[18:29]) == b[29],
     }
     id12 = id_digits if id_digits.isdigit() and id_digits.endswith(number) else None
     checks["id_matches_number"] = id12 is not None
     sex = {"M": "Nam", "F": "Nữ"}.get(b[7], "")
-    family, _, given = c.translate(_AS_LETTER).partition("<<")
+    # A Vietnamese syllable never ends in K: a K closing a word is the filler '<' misread.
+    c = re.sub(r"(?<=[A-Z])K(?=<|$)", "<", c.translate(_AS_LETTER))
+    family, _, given = c.partition("<<")
     given = given.split("<<")[0]  # the filler after the name; OCR noise in it is no name
     name = " ".join(p for p in [family, *given.split("<")] if p)
-    return Td1(number, id12, born, sex, ends, b[15:18].translate(_AS_LETTER), name, checks)
+    return Td1(number, id12, born, sex, ends, nationality, name, checks)
+
+
+# OCR-B's 6 and 5 as Vietnamese recognition reads them, on a page read as Vietnamese.
+_VIETNAMESE_SLIPS = str.maketrans({"ó": "6", "ò": "6", "é": "6", "ö": "6", "§": "5"})
 
 
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).upper().replace(" ", "")
+    text = unicodedata.normalize("NFC", text).translate(_VIETNAMESE_SLIPS).upper().replace(" ", "")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))  # Ị -> I
     text = re.sub(r"[«‹(\[{]", "<", text)
     return re.sub(r"[^A-Z0-9<]", "", text)
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
-import edlib
-
+from .marks import by_letters, nearest, snap
 from .model import fold
 
 FAMILY_NAMES = """Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đoàn Trịnh
@@ -40,29 +39,8 @@ ETHNIC_GROUPS = ["Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "
                  "Rơ Măm", "Brâu", "Ơ Đu"]
 
 
-def _nfd(text: str) -> str:
-    return unicodedata.normalize("NFD", text.upper())
-
-
-def _by_letters(known: list[str]) -> dict[str, list[str]]:
-    """Upper-case known words grouped by their letters without marks."""
-    index: dict[str, list[str]] = {}
-    for k in sorted({k.upper() for k in known}):
-        index.setdefault(fold(k), []).append(k)
-    return index
-
-
-_FAMILY = _by_letters(FAMILY_NAMES)
-_ANY_NAME = _by_letters(NAME_SYLLABLES + FAMILY_NAMES)
-
-
-def _snap(word: str, known: dict[str, list[str]]) -> str:
-    """`word` (upper case) if it is known, else the known word with the same letters and the
-    closest marks, else `word` unchanged."""
-    same_letters = known.get(fold(word), [])
-    if word in same_letters or not same_letters:
-        return word
-    return min(same_letters, key=lambda k: (edlib.align(_nfd(k), _nfd(word))["editDistance"], k))
+_FAMILY = by_letters([n.upper() for n in FAMILY_NAMES])
+_ANY_NAME = by_letters([n.upper() for n in NAME_SYLLABLES + FAMILY_NAMES])
 
 
 CHANGED = 0.8  # the most a name field is trusted once a word of it was changed here
@@ -73,7 +51,42 @@ def fix_name(name: str) -> str:
     words = name.split()
     if not words:
         return name
-    fixed = [_snap(words[0], _FAMILY)] + [_snap(w, _ANY_NAME) for w in words[1:]]
+    fixed = [snap(words[0], _FAMILY)] + [snap(w, _ANY_NAME) for w in words[1:]]
+    return unicodedata.normalize("NFC", " ".join(fixed))
+
+
+def all_known_names(name: str) -> bool:
+    """Whether every word of `name` has the letters of a known family name or name word."""
+    return all(fold(w) in _ANY_NAME for w in name.split())
+
+
+def join_split_words(text: str) -> str:
+    """A name with a word OCR cut after its capital put back together ("Bùi T hu Lợi" -> "Bùi Thu
+    Lợi"), when the two pieces make a known name word."""
+    words = text.split()
+    out: list[str] = []
+    for word in words:
+        if out and len(out[-1]) == 1 and out[-1].isupper() and word.islower() and \
+                (out[-1] + word).upper() in _ANY_NAME.get(fold(out[-1] + word), []):
+            out[-1] += word
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def fix_name_by(name: str, plain: str) -> str:
+    """An upper-case full name checked word by word against `plain`, the same name without marks
+    (an MRZ's): a word that is no known name, where `plain` has the letters of one, becomes that
+    one, with the marks nearest those read ("KIMI" by "KIM" -> "KIM", "HA1" by "HAI" -> "HẢI")."""
+    words, letters = name.split(), plain.split()
+    if len(words) != len(letters):
+        return name
+    fixed = []
+    for n, (word, plain_word) in enumerate(zip(words, letters)):
+        known = _FAMILY if n == 0 else _ANY_NAME
+        if fold(word) != plain_word and word not in known.get(fold(word), []) and plain_word in known:
+            word = nearest(word, known[plain_word])
+        fixed.append(word)
     return unicodedata.normalize("NFC", " ".join(fixed))
 
 
