@@ -17,7 +17,8 @@ from .gazetteer import fix_place, is_province
 from .labels import Form, after_colon, find_date
 from .model import Field, clean, fold, line_conf, union
 from .mrz import Td1, find_td1, parse_td1, td1_start
-from .names import CHANGED, all_known_names, fix_name, fix_name_by
+from .card_name import name_against_mrz
+from .names import CHANGED, fix_name
 
 NO_EXPIRY = "Không thời hạn"
 # Printed labels, both card models; the order is the order of precedence when several match.
@@ -220,7 +221,7 @@ def _cross_check(fields: dict[str, Field], pages: list[PageText], mrz_names: lis
     source gave it, from the id's sex digit). Mismatches lower confidence."""
     mrz_name = fields.pop("mrz_name", None)
     if mrz_name:
-        _name_against_mrz(fields, mrz_name, mrz_names, pages)
+        name_against_mrz(fields, mrz_name, mrz_names, pages)
     card_id = fields.get("id")
     if card_id is None:
         return
@@ -234,63 +235,6 @@ def _cross_check(fields: dict[str, Field], pages: list[PageText], mrz_names: lis
     elif sex is None:
         fields["sex"] = Field(citizen_id.sex(card_id.value), card_id.value, round(card_id.confidence * 0.95, 3),
                               card_id.page, card_id.source, card_id.box)
-
-
-def _name_against_mrz(fields: dict[str, Field], mrz_name: Field, mrz_names: list[str],
-                      pages: list[PageText]) -> None:
-    """The MRZ spells the name without marks but with its word breaks: it vouches for the printed
-    name, puts back a space OCR lost ("THUSƠN") or a word it misread ("KIMI"), and finds the name
-    when its label was unreadable. The name line has no check digit, so every reading of it is
-    tried, and each with a K between names read as the '<' it may be ("KIMKHA")."""
-    readings = mrz_names + [v for n in mrz_names for v in _k_as_filler(n)]
-    name = fields.get("full_name")
-    if name is None:
-        found = next(((r, plain) for p in pages for r in lines(p) for plain in readings
-                      if "<" not in r.text and _letters(r.text) == plain.replace(" ", "")), None)
-        if found is None:  # better an undiacritized name than none; staff will see it is unsure
-            fields["full_name"] = Field(mrz_name.value, mrz_name.raw, 0.5, mrz_name.page, "mrz", mrz_name.box)
-            return
-        row = found[0]
-        value = fix_name(clean(row.text).upper())
-        name = fields["full_name"] = Field(value, row.text, min(line_conf(row), CHANGED), mrz_name.page, "ocr", row.box)
-    words, letters = len(name.value.split()), _letters(name.value)
-    same_letters = [r for r in readings if r.replace(" ", "") == letters]
-    mrz_name.value = next((r for r in same_letters if len(r.split()) == words), None) or next(
-        iter(same_letters), None) or next((r for r in readings if len(r.split()) == words), mrz_name.value)
-    joined, plain = name.value.replace(" ", ""), mrz_name.value
-    if name.source == "ocr" and fold(name.value) != plain:  # the QR's name is the chip's: never changed
-        if joined.isalpha() and _letters(joined) == plain.replace(" ", ""):
-            if all_known_names(spaced := _spaced_as(joined, plain)):
-                name.value = spaced
-        elif (fixed := fix_name_by(name.value, plain)) != name.value:
-            name.value, name.confidence = fixed, min(name.confidence, CHANGED)
-    if _letters(name.value) == plain.replace(" ", ""):
-        name.agrees.append("mrz")
-    else:
-        name.disagrees["mrz"] = plain
-        name.confidence = round(name.confidence * 0.6, 3)
-
-
-def _k_as_filler(plain: str) -> list[str]:
-    """`plain` with one K inside a given name read as the word break it may be: 'DANG KIMKHA' ->
-    ['DANG KIM HA']."""
-    family, _, given = plain.partition(" ")
-    at = len(family) + 1
-    return [plain[:at + i] + " " + plain[at + i + 1:] for i, c in enumerate(given)
-            if c == "K" and 0 < i < len(given) - 1 and given[i - 1] != " " and given[i + 1] != " "]
-
-
-def _letters(text: str) -> str:
-    return fold(text).replace(" ", "")
-
-
-def _spaced_as(joined: str, model: str) -> str:
-    """`joined` (letters only) cut into words as long as `model`'s."""
-    words, at = [], 0
-    for word in model.split():
-        words.append(joined[at:at + len(word)])
-        at += len(word)
-    return " ".join(words)
 
 
 def _same(a: str, b: str) -> bool:
