@@ -10,7 +10,7 @@ from typing import Callable
 import numpy as np
 
 from . import codes, tesseract
-from .model import PageText, SourcePage
+from .model import FAIR_CONF, PageText, SourcePage, confident_chars
 from .prepare import prepare_page
 from .reread import reread_dates
 from .small_print import reread_small_print
@@ -45,7 +45,7 @@ def ocr_page(page: SourcePage, *, keep_image: bool = True) -> PageResult:
         # the page read upside down is all low-confidence garbage. Try it the other way up.
         turned = np.ascontiguousarray(np.rot90(prepared.for_ocr, 2))
         other = tesseract.recognize(turned, prepared.dpi)
-        if _readable(other) > _readable(words):
+        if confident_chars(other) > confident_chars(words):
             log.info("page %d read better turned 180 degrees", page.index + 1)
             words = other
             prepared = replace(prepared, for_ocr=turned, display=np.ascontiguousarray(np.rot90(prepared.display, 2)),
@@ -70,17 +70,9 @@ def ocr_page(page: SourcePage, *, keep_image: bool = True) -> PageResult:
     return PageResult(text=text, image=image)
 
 
-DOUBTFUL_CONF = 60
-
-
 def _doubtful(words: list) -> bool:
     confs = [w.conf for w in words if w.conf >= 0]
-    return not confs or sum(confs) / len(confs) < DOUBTFUL_CONF
-
-
-def _readable(words: list) -> int:
-    """Characters read with fair confidence."""
-    return sum(len(w.text) for w in words if w.conf >= DOUBTFUL_CONF)
+    return not confs or sum(confs) / len(confs) < FAIR_CONF
 
 
 def ocr_pages(pages: list[SourcePage], *, jobs: int = 2, keep_images: bool = True,

@@ -121,3 +121,11 @@ def words_to_text(words: list[Word]) -> str:
         out.append(w.text)
         last_line, last_block = line_key, w.block
     return "".join(out)
+
+
+FAIR_CONF = 60  # below this Tesseract's words are as often wrong as right
+
+
+def confident_chars(words: list[Word]) -> int:
+    """Characters read with fair confidence: how much of a page a reading got."""
+    return sum(len(w.text) for w in words if w.conf >= FAIR_CONF)

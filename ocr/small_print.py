@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from . import tesseract
-from .model import Word
+from .model import Word, confident_chars
 
 SMALL_MM = 1.6  # median letter width below which print counts as small: cards 1.0-1.2, documents 2.1-2.6
 TARGET_PX = 22  # letter width aimed for: capitals of about 32 px
@@ -47,7 +47,7 @@ def reread_small_print(grey: np.ndarray, words: list[Word], dpi: float) -> list[
     crop = cv2.resize(np.ascontiguousarray(grey[top:bottom, left:right]), None, fx=scale, fy=scale,
                       interpolation=cv2.INTER_CUBIC)
     second = [_back(w, scale, left, top) for w in tesseract.recognize(crop, dpi * scale)]
-    if _confident_chars(second) < KEEP_RATIO * _confident_chars(words):
+    if confident_chars(second) < KEEP_RATIO * confident_chars(words):
         return words
     return second
 
@@ -66,7 +66,3 @@ def _back(word: Word, scale: float, left: int, top: int) -> Word:
     """A word read on the enlarged crop, with its box in the page's pixels."""
     return replace(word, left=left + round(word.left / scale), top=top + round(word.top / scale),
                    width=max(1, round(word.width / scale)), height=max(1, round(word.height / scale)))
-
-
-def _confident_chars(words: list[Word]) -> int:
-    return sum(len(w.text) for w in words if w.conf >= 60)

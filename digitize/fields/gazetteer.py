@@ -37,10 +37,17 @@ def fix_province(text: str) -> str:
     from exactly one; else `text`."""
     if text in PROVINCES:
         return text
+    return _the_one(text, PROVINCES) or text
+
+
+def _the_one(text: str, known: list[str], min_letters: int = 0) -> str | None:
+    """The known name with `text`'s letters if exactly one has them (only the marks differ: "Thành
+    Hóa"); else the one known name a letter away, if exactly one is and `text` has `min_letters`."""
     key = fold(text)
-    same = [p for p in PROVINCES if fold(p) == key]  # only the marks differ: "Thành Hóa"
-    close = same or [p for p in PROVINCES if edlib.align(fold(p), key, task="distance", k=1)["editDistance"] != -1]
-    return close[0] if len(close) == 1 else text
+    same = [k for k in known if fold(k) == key]
+    close = same or [k for k in known if len(key) >= min_letters
+                     and edlib.align(fold(k), key, task="distance", k=1)["editDistance"] != -1]
+    return close[0] if len(close) == 1 else None
 
 
 # What a village-level unit is called: the first words of an address ("Tổ 5", "Khu phố 2").
@@ -70,14 +77,11 @@ def _fix_hamlet(part: str) -> str:
     for n in (3, 2, 1):
         if len(words) <= n:
             continue
-        head, key = " ".join(words[:n]), fold(" ".join(words[:n]))
+        head = " ".join(words[:n])
         if head in HAMLET_UNITS:
             return part
-        same = [u for u in HAMLET_UNITS if fold(u) == key]
-        close = same or [u for u in HAMLET_UNITS if len(key) >= 4
-                         and edlib.align(fold(u), key, task="distance", k=1)["editDistance"] != -1]
-        if len(close) == 1:
-            return " ".join([close[0], *words[n:]])
+        if unit := _the_one(head, HAMLET_UNITS, min_letters=4):
+            return " ".join([unit, *words[n:]])
     return part
 
 
