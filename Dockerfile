@@ -1,3 +1,9 @@
+# One image, several roles (see compose.yaml): the HTTP service by default; workers, the reconciler
+# and the hot folder with `python -m workers …`; the command line with `digitize …`.
+#
+# Python packages are installed offline from a wheelhouse built on the host (build/wheelhouse:
+# the project's wheel and every dependency's), as provincial data centres without internet need;
+# ./scripts/image builds it and the image. See docs/deploy.md.
 FROM debian:bookworm-slim
 
 ENV DEBIAN_FRONTEND=noninteractive \
@@ -11,20 +17,13 @@ RUN apt-get update \
       poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-noto-core fonts-ocr-b ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 
-WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY digitize ./digitize
-COPY ocr ./ocr
-COPY signing ./signing
-COPY storage ./storage
-COPY workers ./workers
-COPY samples ./samples
-RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir .
+# Mounted for this step only, so the wheels do not stay in a layer of the image.
+RUN --mount=type=bind,source=build/wheelhouse,target=/tmp/wheelhouse \
+    python3 -m venv /opt/venv \
+ && /opt/venv/bin/pip install --no-cache-dir --no-index --find-links /tmp/wheelhouse digitize
 ENV PATH=/opt/venv/bin:$PATH
 
 RUN useradd --system --create-home --home-dir /var/lib/digitize digitize
 USER digitize
 EXPOSE 8000
-# One image, several roles (see compose.yaml): the HTTP service by default; workers, the reconciler
-# and the hot folder with `python -m workers …`; the command line with `digitize …`.
 CMD ["python", "-m", "digitize.api", "--host", "0.0.0.0", "--port", "8000"]

@@ -7,13 +7,13 @@ signing, 3 means the signatures are intact but not trusted (no trusted root).
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+from common.runtime import limit_threads
 
 log = logging.getLogger("digitize")
 EXIT_OK, EXIT_FAIL, EXIT_UNTRUSTED = 0, 1, 3
@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     _configure_logging(args.debug)
+    limit_threads()
     try:
         return args.run(args)
     except BrokenPipeError:
@@ -31,11 +32,11 @@ def main(argv: list[str] | None = None) -> int:
         _error_line("interrupted", "Đã dừng theo yêu cầu.", "Interrupted.")
         return 130
     except Exception as exc:  # the last guard: users see one line, --debug shows the traceback
-        from .errors import describe
+        from common.errors import AppError
 
-        described = describe(exc)
-        if described:
-            _error_line(*described)
+        if isinstance(exc, AppError):
+            _error_line(exc.code, exc.message_vi, exc.message_en)
+            return exc.exit_code
         else:
             log.debug("unexpected error", exc_info=True)
             _error_line("internal_error", "Lỗi nội bộ, vui lòng báo cho quản trị hệ thống.",
@@ -129,7 +130,7 @@ def _day(text: str):
 def _moment(text: str):
     from datetime import datetime
 
-    from signing.sign import VIETNAM
+    from common.clock import VIETNAM
 
     try:
         when = datetime.fromisoformat(text)
@@ -177,12 +178,16 @@ def _progress_printer(name: str):
 def cmd_ocr(args) -> int:
     import ocr
 
+    from .settings import Settings
+
+    settings = Settings()
+    engine = ocr.TesseractEngine(lang=settings.ocr_lang)
     out, failed = [], False
     for path in args.files:
         try:
-            pages = ocr.load_pages(_read(path))
+            pages = ocr.load_pages(_read(path), max_pages=settings.max_pages)
             progress = _progress_printer(path.name)
-            results = ocr.ocr_pages(pages, keep_images=False,
+            results = ocr.ocr_pages(pages, engine, jobs=settings.ocr_jobs, keep_images=False,
                                     progress=(lambda d, n: progress("ocr", d, n)) if progress else None)
         except Exception as exc:
             if not _report_file_error(exc, path):
@@ -231,26 +236,13 @@ def cmd_process(args) -> int:
 
 
 def cmd_find(args) -> int:
-    from datetime import datetime, time
-
-    from .codes import check_kind, check_owner_id
-    from .pipeline import VIETNAM
+    from .search import SearchQuery, search
     from .services import Services
 
     catalog = Services().catalog
-    at_midnight = lambda d: datetime.combine(d, time(), VIETNAM) if d else None  # noqa: E731
-    if args.code:
-        found = [d for d in [catalog.get(args.code.strip().upper())] if d]
-    elif args.text:
-        found = catalog.search(args.text, limit=args.limit)
-    elif args.owner:
-        found = catalog.documents_of_owner(check_owner_id(args.owner), check_kind(args.kind) if args.kind else None,
-                                           valid_on=args.valid_on, limit=args.limit)
-    elif args.dossier:
-        found = catalog.documents_of_dossier(args.dossier.strip().upper())
-    else:
-        found = catalog.find(agency_id=args.agency, kind=check_kind(args.kind) if args.kind else None,
-                             since=at_midnight(args.since), until=at_midnight(args.until), limit=args.limit)
+    found = search(catalog, SearchQuery(text=args.text, code=args.code, owner_id=args.owner, dossier_code=args.dossier,
+                                        kind=args.kind, agency_id=args.agency, since=args.since, until=args.until,
+                                        valid_on=args.valid_on, limit=args.limit))
     for doc in found:
         doc.pop("text", None)
         doc.pop("search_text", None)
@@ -271,12 +263,11 @@ def cmd_reindex(args) -> int:
 
 
 def _report_file_error(exc: Exception, path: Path) -> bool:
-    from .errors import describe
+    from common.errors import AppError
 
-    described = describe(exc)
-    if not described:
+    if not isinstance(exc, AppError):
         return False
-    _error_line(*described, name=path.name)
+    _error_line(exc.code, exc.message_vi, exc.message_en, name=path.name)
     return True
 
 
@@ -311,35 +302,38 @@ def cmd_verify(args) -> int:
     return EXIT_OK if report.all_trusted else EXIT_UNTRUSTED
 
 
-def cmd_bench_fields(args) -> int:
-    from .bench_fields import run
+def _bench(module: str):
+    """A benchmark module from the source checkout's bench/ package (it is not in the wheel)."""
+    try:
+        return importlib.import_module(f"bench.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("bench", f"bench.{module}"):
+            raise
+        from .errors import UserError
 
-    return EXIT_OK if run(args.corpus, limit=args.limit) else EXIT_FAIL
+        raise UserError("bench_not_installed", "Bộ đo hiệu năng chỉ có trong mã nguồn (thư mục bench/).",
+                        "The benchmarks live in the source checkout (bench/), not in the installed package.") from None
+
+
+def cmd_bench_fields(args) -> int:
+    return EXIT_OK if _bench("fields").run(args.corpus, limit=args.limit) else EXIT_FAIL
 
 
 def cmd_bench_catalog(args) -> int:
-    from .bench_catalog import run_catalog_bench
-
-    return run_catalog_bench(args.rows, args.url, queries=args.queries)
+    return _bench("catalog").run_catalog_bench(args.rows, args.url, queries=args.queries)
 
 
 def cmd_bench_web(args) -> int:
-    from .bench_web import run_web_bench
-
-    return run_web_bench(args.documents, args.repeats, args.url)
+    return _bench("web").run_web_bench(args.documents, args.repeats, args.url)
 
 
 def cmd_bench_pdf(args) -> int:
-    from .bench import run_pdf_bench
-
-    return run_pdf_bench(args.corpus, limit=args.limit)
+    return _bench("ocr_bench").run_pdf_bench(args.corpus, limit=args.limit)
 
 
 def cmd_bench_ocr(args) -> int:
-    from .bench import run_ocr_bench
-
-    return run_ocr_bench(args.corpus, limit=args.limit, baseline=not args.no_baseline, as_json=args.json,
-                         throughput=args.throughput)
+    return _bench("ocr_bench").run_ocr_bench(args.corpus, limit=args.limit, baseline=not args.no_baseline,
+                                             as_json=args.json, throughput=args.throughput)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import string
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .errors import UserError
+from .errors import ConfigurationError, UserError
 
 AGENCY_ID = re.compile(r"^[A-Z0-9]{1,6}(?:\.[A-Z0-9]{1,6}){0,5}$")
 DOSSIER_CODE = re.compile(
@@ -29,7 +29,7 @@ def bad_code(kind: str, value: str) -> UserError:
 def check_agency_id(agency: str) -> str:
     agency = agency.strip().upper()
     if not AGENCY_ID.match(agency):
-        raise UserError("invalid_agency_id", f"Mã định danh cơ quan không hợp lệ: {agency!r}.",
+        raise ConfigurationError("invalid_agency_id", f"Mã định danh cơ quan không hợp lệ: {agency!r}.",
                         f"Invalid agency electronic id: {agency!r}.")
     return agency
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+from common.clock import VIETNAM
 from storage import layout
 
 from .codes import check_owner_id, format_dossier_code, parse_dossier_code
-from .errors import UserError
-from .pipeline import VIETNAM
+from .errors import ConflictError
 from .services import Services
 
 
@@ -24,7 +24,7 @@ def open_dossier(services: Services, *, owner_id: str | None, procedure: str, wh
         known = services.catalog.dossier(code)
         if known is not None:
             if owner and known["owner_id"] and known["owner_id"] != owner:
-                raise UserError("dossier_owner_mismatch", f"Hồ sơ {code} thuộc về chủ hồ sơ khác.",
+                raise ConflictError("dossier_owner_mismatch", f"Hồ sơ {code} thuộc về chủ hồ sơ khác.",
                                 f"Dossier {code} belongs to another owner.")
             return known
     else:

@@ -16,12 +16,12 @@ import re
 import unicodedata
 from datetime import datetime, timezone
 
+from common.clock import iso_date
+from signing.detached import sign_detached, verify_detached
 from storage import StorageError, layout
 
-from signing.detached import sign_detached, verify_detached
-
-from .errors import UserError
-from .pipeline import catalog_dates, iso_date
+from .archive import catalog_dates, fields_key
+from .errors import ConflictError, InvalidFieldError, NotFoundError
 from .services import Services
 
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -31,7 +31,7 @@ MAX_VALUE = 1000
 
 
 def version_key(code: str, version: int) -> str:
-    return layout.document_key(code, "fields.json" if version == 1 else f"fields.v{version}.json")
+    return fields_key(code, version)
 
 
 def signature_key(code: str, version: int) -> str:
@@ -49,7 +49,7 @@ def load(services: Services, code: str, version: int | None = None) -> dict:
     known = versions(services, code)
     version = version or known[-1]
     if version not in known:
-        raise UserError("version_not_found", f"Không có phiên bản {version} của biểu mẫu.",
+        raise NotFoundError("version_not_found", f"Không có phiên bản {version} của biểu mẫu.",
                         f"No e-form version {version}.")
     form = json.loads(services.store.get(version_key(code, version)))
     form.setdefault("corrections", [])
@@ -70,7 +70,7 @@ def correct(services: Services, code: str, *, based_on: int, values: dict[str, s
     if based_on != current["version"]:
         raise _conflict(current["version"])
     if not values and not confirm and not sign_off:
-        raise UserError("nothing_to_save", "Không có thay đổi nào để lưu.", "Nothing to change or confirm.")
+        raise InvalidFieldError("nothing_to_save", "Không có thay đổi nào để lưu.", "Nothing to change or confirm.")
     form = copy.deepcopy(current)
     fields = form.setdefault("fields", {})
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -87,7 +87,7 @@ def correct(services: Services, code: str, *, based_on: int, values: dict[str, s
         changes.append({"field": name, "old": old.get("value") if old else None, "new": value, "by": who, "at": now})
     for name in confirm:
         if name not in fields:
-            raise UserError("unknown_field", f"Biểu mẫu không có trường {name!r}.", f"The e-form has no field {name!r}.")
+            raise InvalidFieldError("unknown_field", f"Biểu mẫu không có trường {name!r}.", f"The e-form has no field {name!r}.")
         if not fields[name].get("verified"):
             fields[name].update(verified=True, verified_by=who, verified_at=now)
             changes.append({"field": name, "old": fields[name]["value"], "new": fields[name]["value"], "by": who,
@@ -139,18 +139,18 @@ def history(services: Services, code: str) -> list[dict]:
 
 def _checked(name: str, value) -> str:
     if not _FIELD_NAME.match(name or ""):
-        raise UserError("invalid_field_name", f"Tên trường không hợp lệ: {name!r}.", f"Invalid field name: {name!r}.")
+        raise InvalidFieldError("invalid_field_name", f"Tên trường không hợp lệ: {name!r}.", f"Invalid field name: {name!r}.")
     if not isinstance(value, str) or len(value) > MAX_VALUE:
-        raise UserError("invalid_field_value", f"Giá trị của trường {name} không hợp lệ.",
+        raise InvalidFieldError("invalid_field_value", f"Giá trị của trường {name} không hợp lệ.",
                         f"The value of {name} must be text of at most {MAX_VALUE} characters.")
     value = " ".join(unicodedata.normalize("NFC", value).split())
     if name in DATE_FIELDS or (name == "expiry" and value != "Không thời hạn"):
         if iso_date(value) is None:
-            raise UserError("invalid_date", f"Ngày không hợp lệ ở trường {name}: {value!r} (dạng YYYY-MM-DD).",
+            raise InvalidFieldError("invalid_date", f"Ngày không hợp lệ ở trường {name}: {value!r} (dạng YYYY-MM-DD).",
                             f"Invalid date in {name}: {value!r} (YYYY-MM-DD expected).")
     return value
 
 
-def _conflict(latest: int) -> UserError:
-    return UserError("version_conflict", f"Biểu mẫu vừa được người khác lưu (phiên bản {latest}); hãy tải lại.",
+def _conflict(latest: int) -> ConflictError:
+    return ConflictError("version_conflict", f"Biểu mẫu vừa được người khác lưu (phiên bản {latest}); hãy tải lại.",
                      f"The e-form was saved meanwhile (version {latest}); reload it.")

@@ -1,16 +1,32 @@
-"""Errors a user can act on: a stable English code and a Vietnamese message, never a traceback."""
+"""The core's errors, each with its HTTP status and exit code (see common.errors)."""
+from common.errors import AppError, ServerFault
 
 
-class UserError(ValueError):
-    def __init__(self, code: str, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+class UserError(AppError):
+    """Bad input the user can correct: a malformed id, code, kind or file."""
+
+    status = 400
 
 
-def describe(exc: BaseException) -> tuple[str, str, str] | None:
-    """(code, Vietnamese, English) for any of the project's user-facing errors, else None."""
-    if all(hasattr(exc, a) for a in ("code", "message_vi", "message_en")):
-        return exc.code, exc.message_vi, exc.message_en  # type: ignore[attr-defined]
-    return None
+class NotFoundError(UserError):
+    status = 404
+
+
+class ConflictError(UserError):
+    """Someone else changed it meanwhile, or it belongs to someone else."""
+
+    status = 409
+
+
+class TooLargeError(UserError):
+    status = 413
+
+
+class InvalidFieldError(UserError):
+    """An e-form edit that cannot be saved."""
+
+    status = 422
+
+
+class ConfigurationError(ServerFault):
+    """The service is configured wrongly (DIGITIZE_* settings)."""

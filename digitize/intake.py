@@ -9,48 +9,30 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-
-from redis.exceptions import RedisError
 
 from storage import layout
 
+from .jobqueue import JobQueue, QueueUnavailable, Receipt
 from .pipeline import Submission, receive
 from .services import Services
-
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Receipt:
-    id: str  # also the RQ job id
-    original_key: str
-    filename: str
-    pages: int
-    owner_id: str | None
-    kind: str | None
-    dossier_code: str | None
-    received_at: str
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-
-def submit(sub: Submission, services: Services, q) -> Receipt:
+def submit(sub: Submission, services: Services, queue: JobQueue) -> Receipt:
     """Keep the original and its receipt, then queue the job; bad input raises before anything is kept."""
-    from workers.queue import enqueue_receipt
-
-    sub, pages, sha = receive(sub, services)
-    receipt = Receipt(id=uuid.uuid4().hex, original_key=layout.original_key(sha), filename=sub.filename,
-                      pages=len(pages), owner_id=sub.owner_id, kind=sub.kind, dossier_code=sub.dossier_code,
+    received = receive(sub, services)
+    sub = received.submission
+    receipt = Receipt(id=uuid.uuid4().hex, original_key=layout.original_key(received.original_sha256),
+                      filename=sub.filename, pages=received.file.pages, owner_id=sub.owner_id, kind=sub.kind,
+                      dossier_code=sub.dossier_code,
                       received_at=datetime.now(timezone.utc).isoformat())
     services.store.put(layout.receipt_key(receipt.id), json.dumps(receipt.to_json()).encode(), "application/json")
     try:
-        enqueue_receipt(q, receipt)
-    except RedisError as exc:  # the scan is safe in the warehouse; the reconciler will queue it
-        log.warning("receipt %s kept but not queued (Redis: %s); the reconciler will queue it", receipt.id, exc)
+        queue.enqueue(receipt)
+    except QueueUnavailable as exc:  # the scan is safe in the warehouse; the reconciler will queue it
+        log.warning("receipt %s kept but not queued (%s); the reconciler will queue it", receipt.id, exc.message_en)
     return receipt
 
 

@@ -7,10 +7,9 @@ from typing import Callable
 
 from storage import layout
 
-from . import eform
+from . import archive, eform
 from .codes import parse_dossier_code
 from .dossiers import load_dossier_record
-from .pipeline import catalog_row
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -30,14 +29,13 @@ def reindex(services: Services, progress: Callable[[int], None] | None = None) -
             if "/dossiers/" in key:
                 links.append(json.loads(store.get(key)))
             continue
-        manifest = json.loads(store.get(key))
-        objects = manifest["objects"]
-        pages = json.loads(store.get(objects["ocr"]["key"]))["pages"]
-        fields = eform.load(services, manifest["code"])  # the latest version, with staff corrections
-        rows.append(catalog_row(manifest, "\n\f".join(p.get("text", "") for p in pages), fields))
-        if manifest.get("code_scope"):
-            scope = manifest["code_scope"]
-            highest[scope] = max(highest.get(scope, 0), int(manifest["code_sequence"]))
+        manifest = archive.Manifest.model_validate(json.loads(store.get(key)))
+        pages = json.loads(store.get(manifest.objects.ocr.key))["pages"]
+        fields = eform.load(services, manifest.code)  # the latest version, with staff corrections
+        rows.append(archive.catalog_row(manifest, "\n\f".join(p.get("text", "") for p in pages), fields))
+        if manifest.code_scope:
+            scope = manifest.code_scope
+            highest[scope] = max(highest.get(scope, 0), int(manifest.code_sequence or 0))
         if len(rows) >= BATCH:
             catalog.add_documents(rows)
             done += len(rows)

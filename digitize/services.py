@@ -5,7 +5,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from signing import ensure_dev_pkcs12, load_certificates, load_pkcs11_signer, load_pkcs12_signer
+from ocr import OcrEngine, TesseractEngine
+from signing import (
+    ensure_dev_pkcs12,
+    load_certificates,
+    load_pkcs11_signer,
+    load_pkcs12_signer,
+)
 from storage import Catalog, LocalObjectStore, MinioObjectStore, ObjectStore
 
 from .codes import DocumentCodeFormat, check_agency_id
@@ -23,6 +29,10 @@ class Services:
             return MinioObjectStore(s.minio_endpoint, s.minio_access_key, s.minio_secret_key, s.minio_bucket,
                                     secure=s.minio_secure)
         return LocalObjectStore(s.warehouse_dir)
+
+    @cached_property
+    def engine(self) -> OcrEngine:
+        return TesseractEngine(lang=self.settings.ocr_lang)
 
     @cached_property
     def catalog(self) -> Catalog:

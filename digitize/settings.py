@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     signer_pkcs12: str = ""
     signer_password: str = ""
     copy_type: str = "BẢN SAO ĐIỆN TỬ TỪ BẢN GIẤY"
+    stamp_font: str = ""  # TrueType font of the visible stamp; empty: Liberation Sans or DejaVu Sans
     # PAdES level: B-B, B-T, B-LT or B-LTA; empty means B-T with a timestamp authority, else B-B.
     signature_level: str = ""
     timestamp_url: str = ""
@@ -51,6 +52,8 @@ class Settings(BaseSettings):
     session_secret: str = ""  # signs the web pages' session cookie; made on first use in `home` if empty
 
     # Work.
+    ocr_lang: str = "vie"  # Tesseract model(s), e.g. "vie" or "vie+eng"
+    jpeg_quality: int = 60  # colour and photographic pages in the archival PDF
     redis_url: str = "redis://127.0.0.1:6379/0"
     queue_name: str = "digitize"
     ocr_jobs: int = 2

@@ -2,18 +2,14 @@
 
 This package knows nothing of storage, queues or signatures.
 """
-import cv2
-
-# One thread per page, as for Tesseract: pages and worker processes run in parallel instead, and
-# OpenCV's own thread pool would only fight them for the two cores (measured by `bench --throughput`).
-cv2.setNumThreads(1)
-
-from .engine import PageResult, ocr_page, ocr_pages
-from .errors import PageInputError
 from .codes import Code
+from .engine import OcrEngine
+from .errors import PageInputError
 from .model import PageText, SourcePage, Word
-from .pages import load_pages, sniff_type
+from .pages import FileInfo, inspect, load_pages, sniff_type
+from .recognize import PageResult, ocr_page, ocr_pages
+from .tesseract import TesseractEngine
 from .textpdf import PdfInfo, PdfPage, build_pdf
 
-__all__ = ["Code", "PageInputError", "PageResult", "PageText", "PdfInfo", "PdfPage", "SourcePage", "Word",
-           "build_pdf", "load_pages", "ocr_page", "ocr_pages", "sniff_type"]
+__all__ = ["Code", "OcrEngine", "PageInputError", "PageResult", "TesseractEngine", "PageText", "PdfInfo", "PdfPage", "SourcePage", "Word",
+           "FileInfo", "build_pdf", "inspect", "load_pages", "ocr_page", "ocr_pages", "sniff_type"]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import numpy as np
-import pytesseract
 import zxingcpp
 
+from .engine import OcrEngine
 from .model import Word, line_groups
-from .tesseract import _write_temp
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 _MRZ_LIKE = re.compile(r"<<|^[1Il]?[1I]DVNM", re.IGNORECASE)
@@ -53,7 +51,7 @@ def _read_qr(image: np.ndarray, scale: int) -> list[Code]:
     return codes
 
 
-def read_mrz(grey: np.ndarray, words: list[Word], dpi: float) -> Code | None:
+def read_mrz(engine: OcrEngine, grey: np.ndarray, words: list[Word], dpi: float) -> Code | None:
     """The machine-readable zone, if the page's recognized lines show one, re-read on its own."""
     lines = [[words[i] for i in group] for group in line_groups(words)]
     zone = [ws for ws in lines if _MRZ_LIKE.search("".join(w.text for w in ws))]
@@ -67,12 +65,7 @@ def read_mrz(grey: np.ndarray, words: list[Word], dpi: float) -> Code | None:
     top, bottom = max(0, top - 2 * line_h), min(grey.shape[0], bottom + 2 * line_h)
     left = max(0, min(w.left for w in boxes) - line_h)
     right = min(grey.shape[1], max(w.left + w.width for w in boxes) + line_h)
-    path = _write_temp(np.ascontiguousarray(grey[top:bottom, left:right]))
-    try:
-        text = pytesseract.image_to_string(
-            path, lang="eng", config=f"--oem 1 --psm 6 --dpi {round(dpi)} -c tessedit_char_whitelist={MRZ_ALPHABET}")
-    finally:
-        Path(path).unlink(missing_ok=True)
+    text = engine.machine_text(np.ascontiguousarray(grey[top:bottom, left:right]), dpi, MRZ_ALPHABET)
     mrz_lines = [ln.replace(" ", "") for ln in text.splitlines() if len(ln.replace(" ", "")) >= 20]
     if not mrz_lines:
         return None

@@ -1,91 +1,30 @@
-"""Pages in, recognized pages out: the OCR stages chained for one document."""
+"""The OCR engine interface: what the page stages ask of a recogniser.
+
+`ocr/tesseract.py` implements it with Tesseract; tests replay stored word lists through it
+(tests/fakes.py). A second engine plugs in here: implement these four methods.
+"""
 from __future__ import annotations
 
-import logging
-import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Protocol
 
 import numpy as np
 
-from . import codes, tesseract
-from .model import FAIR_CONF, PageText, SourcePage, confident_chars
-from .prepare import prepare_page
-from .reread import reread_dates
-from .small_print import reread_small_print
-from .textpdf import PageImage, PdfPage, encode_page_image
-
-log = logging.getLogger(__name__)
-
-Progress = Callable[[int, int], None]  # (pages done, pages in all)
+from .model import Word
 
 
-@dataclass
-class PageResult:
-    text: PageText
-    image: PageImage | None  # None for born-digital pages kept as they are
+class OcrEngine(Protocol):
+    name: str
 
-    def pdf_page(self) -> PdfPage:
-        return PdfPage(text=self.text, image=self.image)
+    def words(self, grey: np.ndarray, dpi: float) -> list[Word]:
+        """Every word of a page (or of a part of one) in reading order: NFC text, a box in the image's
+        pixels, a confidence from 0 to 100, and block, paragraph and line numbers."""
 
+    def line(self, grey: np.ndarray, dpi: float) -> str:
+        """The text of an image holding one line of print."""
 
-def ocr_page(page: SourcePage, *, keep_image: bool = True) -> PageResult:
-    if page.image is None:
-        words = page.words or []
-        text = PageText(index=page.index, width=round(page.width_pt), height=round(page.height_pt), dpi=72.0,
-                        source="text-layer", orientation=0, skew=0.0, words=words)
-        return PageResult(text=text, image=None)
-    prepared = prepare_page(page)
-    seconds = dict(prepared.seconds)
-    t = time.perf_counter()
-    words = tesseract.recognize(prepared.for_ocr, prepared.dpi)
-    if _doubtful(words):
-        # Orientation guessed wrong on pages with little running text (an id card photocopy):
-        # the page read upside down is all low-confidence garbage. Try it the other way up.
-        turned = np.ascontiguousarray(np.rot90(prepared.for_ocr, 2))
-        other = tesseract.recognize(turned, prepared.dpi)
-        if confident_chars(other) > confident_chars(words):
-            log.info("page %d read better turned 180 degrees", page.index + 1)
-            words = other
-            prepared = replace(prepared, for_ocr=turned, display=np.ascontiguousarray(np.rot90(prepared.display, 2)),
-                               orientation=(prepared.orientation + 180) % 360)
-    words = reread_small_print(prepared.for_ocr, words, prepared.dpi)
-    words = reread_dates(prepared.for_ocr, words, prepared.dpi)
-    seconds["recognize"] = time.perf_counter() - t
-    t = time.perf_counter()
-    found = codes.read_barcodes(prepared.display, prepared.dpi)
-    mrz = codes.read_mrz(prepared.for_ocr, words, prepared.dpi)
-    found += [mrz] if mrz else []
-    seconds["codes"] = time.perf_counter() - t
-    image = None
-    if keep_image:
-        t = time.perf_counter()
-        image = encode_page_image(prepared.display, prepared.dpi, flattened=prepared.for_ocr)
-        seconds["encode_image"] = time.perf_counter() - t
-    h, w = prepared.display.shape[:2]
-    text = PageText(index=page.index, width=w, height=h, dpi=prepared.dpi, source="ocr",
-                    orientation=prepared.orientation, skew=prepared.skew, words=words, seconds=seconds,
-                    codes=found)
-    return PageResult(text=text, image=image)
+    def machine_text(self, grey: np.ndarray, dpi: float, alphabet: str) -> str:
+        """Lines of machine-readable print (an ICAO zone) using only the characters of `alphabet`."""
 
-
-def _doubtful(words: list) -> bool:
-    confs = [w.conf for w in words if w.conf >= 0]
-    return not confs or sum(confs) / len(confs) < FAIR_CONF
-
-
-def ocr_pages(pages: list[SourcePage], *, jobs: int = 2, keep_images: bool = True,
-              progress: Progress | None = None) -> list[PageResult]:
-    """All pages, in order. Threads suffice: OpenCV releases the GIL and Tesseract runs as its own process."""
-    done = 0
-    results: list[PageResult | None] = [None] * len(pages)
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(pages)))) as pool:
-        futures = {pool.submit(ocr_page, p, keep_image=keep_images): i for i, p in enumerate(pages)}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            done += 1
-            if progress:
-                progress(done, len(pages))
-    return [r for r in results if r is not None]
-
+    def orientation(self, grey: np.ndarray, dpi: float) -> tuple[int, float]:
+        """(clockwise degrees to turn the image upright: 0, 90, 180 or 270; confidence).
+        (0, 0.0) when there is too little text to tell."""

@@ -1,11 +1,18 @@
 """Errors about the input itself: the user can act on them, no traceback needed."""
+from common.errors import AppError
 
 
-class PageInputError(ValueError):
-    """A file that cannot be turned into pages, with a stable code and messages."""
+class PageInputError(AppError):
+    """A file that cannot be turned into pages: corrupt, encrypted, empty."""
 
-    def __init__(self, code: str, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+    status = 400
+
+
+class UnsupportedFileType(PageInputError):
+    status = 415
+
+
+class InputTooLarge(PageInputError):
+    """Too many pages or pixels."""
+
+    status = 413

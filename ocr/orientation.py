@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from . import tesseract
+from .engine import OcrEngine
 
 CLEAR_RATIO = 1.5
 MIN_LINES = 3
@@ -42,9 +42,9 @@ def above_below_ratio(grey: np.ndarray) -> tuple[float, int]:
     return above / max(below, 1.0), counted
 
 
-def is_upside_down(grey: np.ndarray, dpi: float) -> bool:
+def is_upside_down(engine: OcrEngine, grey: np.ndarray, dpi: float) -> bool:
     ratio, lines = above_below_ratio(grey)
     if lines >= MIN_LINES and (ratio >= CLEAR_RATIO or ratio <= 1 / CLEAR_RATIO):
         return ratio < 1
-    rotate, _conf = tesseract.detect_orientation(grey, dpi)
+    rotate, _conf = engine.orientation(grey, dpi)
     return rotate == 180

@@ -8,14 +8,15 @@ import io
 import logging
 import unicodedata
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
-import pikepdf
 import pdfplumber
+import pikepdf
 import pypdfium2
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import PageInputError
+from .errors import InputTooLarge, PageInputError, UnsupportedFileType
 from .model import SourcePage, Word
 
 log = logging.getLogger(__name__)
@@ -41,11 +42,53 @@ def sniff_type(data: bytes) -> str:
         return "tiff"
     if b"%PDF-" in data[:1024]:
         return "pdf"
-    raise PageInputError(
+    raise UnsupportedFileType(
         "unsupported_type",
         "Định dạng tệp không được hỗ trợ (chỉ nhận PDF, TIFF, JPEG, PNG).",
         "Unsupported file type (PDF, TIFF, JPEG and PNG are accepted).",
     )
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    type: str  # pdf, tiff, png or jpeg
+    pages: int
+
+
+def inspect(data: bytes, *, max_pages: int = MAX_PAGES) -> FileInfo:
+    """The file's type and page count, checked cheaply at intake: headers and the PDF's page tree
+    are read, no page is decoded or rendered (the worker does that, `load_pages`)."""
+    kind = sniff_type(data)
+    count = _count_pdf_pages(data) if kind == "pdf" else _count_frames(data)
+    if count == 0:
+        raise PageInputError("no_pages", "Tệp không có trang nào.", "The file has no pages.")
+    if count > max_pages:
+        raise _too_many_pages(max_pages)
+    return FileInfo(kind, count)
+
+
+def _count_pdf_pages(data: bytes) -> int:
+    with _open_pdf(data) as pdf:
+        return len(pdf.pages)
+
+
+def _count_frames(data: bytes) -> int:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            frames = getattr(img, "n_frames", 1)
+            for i in range(frames):
+                img.seek(i)  # reads the frame's header only
+                if img.width * img.height > MAX_PIXELS:
+                    raise _too_large()
+            return frames
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_large()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        if isinstance(exc, PageInputError):
+            raise
+        raise _corrupt_image(exc) from exc
 
 
 def load_pages(data: bytes, *, max_pages: int = MAX_PAGES) -> list[SourcePage]:
@@ -74,9 +117,7 @@ def _load_image(data: bytes, max_pages: int) -> list[SourcePage]:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         if isinstance(exc, PageInputError):
             raise
-        raise PageInputError(
-            "corrupt_image", "Tệp ảnh bị hỏng hoặc không đọc được.", f"The image is corrupt or unreadable ({exc})."
-        ) from exc
+        raise _corrupt_image(exc) from exc
 
 
 def _frames(img: Image.Image):
@@ -118,7 +159,7 @@ def _image_dpi(img: Image.Image) -> float:
 
 # --- PDF ----------------------------------------------------------------------
 
-def _load_pdf(data: bytes, max_pages: int) -> list[SourcePage]:
+def _open_pdf(data: bytes) -> pikepdf.Pdf:
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError:
@@ -126,9 +167,14 @@ def _load_pdf(data: bytes, max_pages: int) -> list[SourcePage]:
     except pikepdf.PdfError as exc:
         log.debug("unreadable PDF: %s", exc)
         raise PageInputError("corrupt_pdf", "Tệp PDF bị hỏng, không đọc được.", "The PDF is corrupt.") from exc
-    with pdf:
-        if pdf.is_encrypted:
-            raise _encrypted()
+    if pdf.is_encrypted:
+        pdf.close()
+        raise _encrypted()
+    return pdf
+
+
+def _load_pdf(data: bytes, max_pages: int) -> list[SourcePage]:
+    with _open_pdf(data) as pdf:
         if len(pdf.pages) > max_pages:
             raise _too_many_pages(max_pages)
         if len(pdf.pages) == 0:
@@ -229,16 +275,21 @@ def is_garbage_text(text: str) -> bool:
 
 # --- errors -------------------------------------------------------------------
 
+def _corrupt_image(exc: Exception) -> PageInputError:
+    return PageInputError("corrupt_image", "Tệp ảnh bị hỏng hoặc không đọc được.",
+                          f"The image is corrupt or unreadable ({exc}).")
+
+
 def _encrypted() -> PageInputError:
     return PageInputError("encrypted_pdf", "Tệp PDF được mã hóa hoặc có mật khẩu, không xử lý được.",
                           "The PDF is encrypted or password-protected.")
 
 
 def _too_large() -> PageInputError:
-    return PageInputError("image_too_large", "Ảnh quá lớn (vượt giới hạn số điểm ảnh).",
+    return InputTooLarge("image_too_large", "Ảnh quá lớn (vượt giới hạn số điểm ảnh).",
                           f"The image is too large (over {MAX_PIXELS} pixels).")
 
 
 def _too_many_pages(limit: int) -> PageInputError:
-    return PageInputError("too_many_pages", f"Tệp có quá nhiều trang (tối đa {limit}).",
+    return InputTooLarge("too_many_pages", f"Tệp có quá nhiều trang (tối đa {limit}).",
                           f"Too many pages (at most {limit}).")

@@ -6,15 +6,15 @@ import time
 import numpy as np
 
 from . import cleanup, deskew, orientation
+from .engine import OcrEngine
 from .model import PreparedPage, SourcePage
-
 
 # Below this a line drifts by less than a third of a millimetre across an A4 page: turning the
 # image would cost a full-page resampling and blur it for nothing.
 MIN_ROTATION = 0.1
 
 
-def prepare_page(page: SourcePage) -> PreparedPage:
+def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
     """Upright, level page; `orientation` and `skew` say what was undone (counter-clockwise degrees)."""
     assert page.image is not None, "born-digital pages are not prepared"
     seconds: dict[str, float] = {}
@@ -33,7 +33,7 @@ def prepare_page(page: SourcePage) -> PreparedPage:
     seconds["cleanup"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    upside_down = orientation.is_upside_down(for_ocr, page.dpi)
+    upside_down = orientation.is_upside_down(engine, for_ocr, page.dpi)
     if upside_down:
         image = np.ascontiguousarray(np.rot90(image, 2))
         for_ocr = np.ascontiguousarray(np.rot90(for_ocr, 2))

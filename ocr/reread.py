@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from pathlib import Path
 
 import cv2
 import numpy as np
-import pytesseract
 
+from .engine import OcrEngine
 from .model import Word, line_groups
-from .tesseract import LANG, _write_temp
 
 _DATE_LINE = re.compile(r"ngày\s+\S{1,3}\s+tháng\s+\S{1,3}\s+năm\s+\S{4}", re.IGNORECASE)
 SCALE = 1.5  # 1.5 to 3 times all read the corpus's troublesome line right; 1.5 costs least
@@ -26,14 +24,14 @@ SURE = 96  # Tesseract's LSTM tops out at 96 on clean digits; below that a numbe
 _NUMBER = re.compile(r"\d{1,4}")
 
 
-def reread_dates(grey: np.ndarray, words: list[Word], dpi: float) -> list[Word]:
+def reread_dates(engine: OcrEngine, grey: np.ndarray, words: list[Word], dpi: float) -> list[Word]:
     members = next((m for m in line_groups(words) if _DATE_LINE.search(" ".join(words[i].text for i in m))), None)
     if members is None:
         return words
     line = [words[i] for i in members]
     if all(w.conf >= SURE for w in line if _NUMBER.fullmatch(w.text)):
         return words
-    second = _read_line(grey, line, dpi)
+    second = _read_line(engine, grey, line, dpi)
     if len(second) != len(line):
         return words
     numbers = [bool(_NUMBER.fullmatch(a.text) and _NUMBER.fullmatch(b)) for a, b in zip(line, second)]
@@ -46,7 +44,7 @@ def reread_dates(grey: np.ndarray, words: list[Word], dpi: float) -> list[Word]:
     return words
 
 
-def _read_line(grey: np.ndarray, line: list[Word], dpi: float) -> list[str]:
+def _read_line(engine: OcrEngine, grey: np.ndarray, line: list[Word], dpi: float) -> list[str]:
     pad = max(w.height for w in line) // 2
     top = max(0, min(w.top for w in line) - pad)
     bottom = min(grey.shape[0], max(w.top + w.height for w in line) + pad)
@@ -54,9 +52,4 @@ def _read_line(grey: np.ndarray, line: list[Word], dpi: float) -> list[str]:
     right = min(grey.shape[1], max(w.left + w.width for w in line) + pad)
     crop = cv2.resize(np.ascontiguousarray(grey[top:bottom, left:right]), None, fx=SCALE, fy=SCALE,
                       interpolation=cv2.INTER_CUBIC)
-    path = _write_temp(crop)
-    try:
-        text = pytesseract.image_to_string(path, lang=LANG, config=f"--oem 1 --psm 7 --dpi {round(dpi * SCALE)}")
-    finally:
-        Path(path).unlink(missing_ok=True)
-    return text.split()
+    return engine.line(crop, dpi * SCALE).split()

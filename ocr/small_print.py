@@ -15,7 +15,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from . import tesseract
+from .engine import OcrEngine
 from .model import Word, confident_chars
 
 SMALL_MM = 1.6  # median letter width below which print counts as small: cards 1.0-1.2, documents 2.1-2.6
@@ -37,7 +37,7 @@ def letter_width_mm(words: list[Word], dpi: float) -> float | None:
     return statistics.median(widths) / dpi * 25.4
 
 
-def reread_small_print(grey: np.ndarray, words: list[Word], dpi: float) -> list[Word]:
+def reread_small_print(engine: OcrEngine, grey: np.ndarray, words: list[Word], dpi: float) -> list[Word]:
     """`words`, or the words of an enlarged second reading when the print is small."""
     width = letter_width_mm(words, dpi)
     if width is None or width >= SMALL_MM:
@@ -46,7 +46,7 @@ def reread_small_print(grey: np.ndarray, words: list[Word], dpi: float) -> list[
     left, top, right, bottom = _printed_area(words, grey.shape, dpi)
     crop = cv2.resize(np.ascontiguousarray(grey[top:bottom, left:right]), None, fx=scale, fy=scale,
                       interpolation=cv2.INTER_CUBIC)
-    second = [_back(w, scale, left, top) for w in tesseract.recognize(crop, dpi * scale)]
+    second = [_back(w, scale, left, top) for w in engine.words(crop, dpi * scale)]
     if confident_chars(second) < KEEP_RATIO * confident_chars(words):
         return words
     return second

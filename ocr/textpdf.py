@@ -24,7 +24,7 @@ from PIL import Image, ImageCms
 from .model import PageText, Word
 
 GLYPH_WIDTH = 0.5  # the glyphless font's advance, as a fraction of the font size
-JPEG_QUALITY = int(os.environ.get("DIGITIZE_JPEG_QUALITY", "60"))
+DEFAULT_JPEG_QUALITY = 60  # DIGITIZE_JPEG_QUALITY
 
 
 @dataclass
@@ -64,7 +64,8 @@ PAPER = 200  # on the light-flattened page, anything brighter is paper
 INK = 70  # and anything darker is ink
 
 
-def encode_page_image(image: np.ndarray, dpi: float, flattened: np.ndarray | None = None) -> PageImage:
+def encode_page_image(image: np.ndarray, dpi: float, flattened: np.ndarray | None = None, *,
+                      quality: int = DEFAULT_JPEG_QUALITY) -> PageImage:
     """The page as kept in the PDF: lossless 1-bit for black-and-white scans; otherwise, given the
     light-flattened grey view of the same page, paper made white, and a document page (paper and
     ink, no photograph) stored as 16 greys in Flate, as OCRmyPDF's optimizer does with pngquant:
@@ -78,7 +79,7 @@ def encode_page_image(image: np.ndarray, dpi: float, flattened: np.ndarray | Non
         if not colour and is_document(flattened):
             return _sixteen_greys(image, flattened, dpi)
     buf = io.BytesIO()
-    Image.fromarray(image).save(buf, format="JPEG", quality=JPEG_QUALITY, optimize=True,
+    Image.fromarray(image).save(buf, format="JPEG", quality=quality, optimize=True,
                                 dpi=(round(dpi), round(dpi)))
     return PageImage(buf.getvalue(), image.shape[1], image.shape[0], dpi, colour, False)
 

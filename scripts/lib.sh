@@ -42,13 +42,26 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Runs a build step quietly: its output goes to a log, shown only if the step fails.
+quietly() {
+  local log="$1"; shift
+  mkdir -p "$(dirname "$log")"
+  if ! "$@" >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "failed: $* (whole log: $log)" >&2
+    return 1
+  fi
+}
+
 ensure_venv() {
   local stamp="$VENV/.installed-$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
   [ -f "$stamp" ] && return 0
   say "creating the Python environment in .venv (wheels cached in ~/.cache/pip)"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --upgrade pip
-  "$VENV/bin/pip" install -q -e "$ROOT[test,bench]"
+  quietly "$VENV/install.log" "$VENV/bin/pip" install -q --upgrade pip
+  quietly "$VENV/install.log" "$VENV/bin/pip" install -q -e "$ROOT[test,bench]"
+  # The checkout's own tools (bench/, samples/, tests/) are not in the wheel: put the checkout on the path.
+  "$VENV/bin/python" -c 'import sys, sysconfig; open(sysconfig.get_paths()["purelib"] + "/digitize-checkout.pth", "w").write(sys.argv[1] + "\n")' "$ROOT"
   rm -f "$VENV"/.installed-*
   touch "$stamp"
 }
@@ -59,7 +72,7 @@ ensure_minio() {
   local go_bin; go_bin="$(command -v go || echo /usr/local/go/bin/go)"
   mkdir -p "$(dirname "$MINIO_BIN")"
   (cd /tmp && GOBIN="$(dirname "$MINIO_BIN")" CGO_ENABLED=0 GOFLAGS=-mod=mod \
-     "$go_bin" install "github.com/minio/minio@$MINIO_VERSION")
+     quietly "$CACHE/minio/build.log" "$go_bin" install "github.com/minio/minio@$MINIO_VERSION")
 }
 
 ensure_verapdf() {  # the PDF/A validator's CLI and its libraries, from Maven Central
@@ -76,7 +89,57 @@ ensure_verapdf() {  # the PDF/A validator's CLI and its libraries, from Maven Ce
   </dependencies>
 </project>
 POM
-  (cd "$dir" && mvn -q -B dependency:copy-dependencies -DoutputDirectory="$dir/lib" >/dev/null)
+  (cd "$dir" && quietly "$dir/fetch.log" mvn -q -B dependency:copy-dependencies -DoutputDirectory="$dir/lib")
   printf '#!/bin/sh\nexec java -cp "%s/lib/*" org.verapdf.apps.GreenfieldCliWrapper "$@"\n' "$dir" > "$VERAPDF"
   chmod +x "$VERAPDF"
+}
+
+# The image and the installed-wheel test install offline, from wheels built here: every runtime
+# dependency (cached per pyproject.toml) and the project's own wheel (built fresh each time).
+WHEELHOUSE="$ROOT/build/wheelhouse"
+
+ensure_wheelhouse() {
+  local deps="$CACHE/wheels/$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
+  if [ ! -f "$deps/.complete" ]; then
+    say "building the wheelhouse of runtime dependencies (cached in $CACHE/wheels)"
+    rm -rf "$deps"; mkdir -p "$deps"
+    "$VENV/bin/python" -c 'import tomllib, sys; print("\n".join(tomllib.load(open(sys.argv[1], "rb"))["project"]["dependencies"]))' \
+      "$ROOT/pyproject.toml" > "$deps/requirements.txt"
+    # Wheels are resolved by this machine's Python, the image runs Debian bookworm's 3.11.2: redis needs
+    # async-timeout below Python 3.11.3 (the only dependency whose markers tell the two apart).
+    echo "async-timeout>=4.0.3" >> "$deps/requirements.txt"
+    quietly "$deps/build.log" "$VENV/bin/pip" wheel -q --wheel-dir "$deps" -r "$deps/requirements.txt"
+    touch "$deps/.complete"
+  fi
+  rm -rf "$WHEELHOUSE"; mkdir -p "$WHEELHOUSE"
+  cp -l "$deps"/*.whl "$WHEELHOUSE"/ 2>/dev/null || cp "$deps"/*.whl "$WHEELHOUSE"/
+  quietly "$ROOT/build/wheel.log" "$VENV/bin/pip" wheel -q --no-deps --wheel-dir "$WHEELHOUSE" "$ROOT"
+  rm -rf "$ROOT/build/lib" "$ROOT/build/bdist."*
+}
+
+IMAGE_PACKAGES=(podman runc mmdebstrap uidmap)
+BASE_TARBALL="$CACHE/base/bookworm-minbase.tar"
+IMAGE="localhost/digitize:test"
+PODMAN=(podman --runtime runc)
+
+ensure_base_image() {  # no registry is reachable: debian:bookworm-slim is made from Debian's packages
+  if [ ! -f "$BASE_TARBALL" ]; then
+    say "making the base image with mmdebstrap (cached in $CACHE/base)"
+    mkdir -p "$(dirname "$BASE_TARBALL")"
+    quietly "$CACHE/base/mmdebstrap.log" mmdebstrap --format=tar --variant=minbase bookworm "$BASE_TARBALL.part" \
+      http://deb.debian.org/debian
+    mv "$BASE_TARBALL.part" "$BASE_TARBALL"
+  fi
+  "${PODMAN[@]}" image exists docker.io/library/debian:bookworm-slim && return 0
+  quietly "$CACHE/base/import.log" "${PODMAN[@]}" import "$BASE_TARBALL" docker.io/library/debian:bookworm-slim
+}
+
+build_image() {
+  ensure_base_image
+  ensure_wheelhouse
+  say "building the image $IMAGE (offline pip install from build/wheelhouse)"
+  local started=$SECONDS
+  quietly "$ROOT/build/image.log" "${PODMAN[@]}" build --pull=never --network=host -t "$IMAGE" -f "$ROOT/Dockerfile" "$ROOT"
+  echo "image build: $((SECONDS - started)) s" > "$ROOT/build/image-build-seconds.txt"
+  "${PODMAN[@]}" image prune -f >/dev/null  # the images this tag replaced
 }

@@ -11,7 +11,7 @@ from pyhanko.sign.general import SigningError as PyhankoSigningError
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko_certvalidator import ValidationContext
 
-from .errors import SigningError
+from .errors import SigningServiceFailed, UnreadablePdf
 
 
 @dataclass
@@ -31,7 +31,7 @@ def sign_detached(data: bytes, signer: signers.Signer) -> bytes:
     try:
         signed = asyncio.run(signer.async_sign_general_data(data, "sha256", detached=True, use_cades=True))
     except (PyhankoSigningError, OSError) as exc:
-        raise SigningError("signing_failed", "Không ký được biểu mẫu.", f"Signing the e-form failed: {exc}") from exc
+        raise SigningServiceFailed("signing_failed", "Không ký được biểu mẫu.", f"Signing the e-form failed: {exc}") from exc
     return signed.dump()
 
 
@@ -41,7 +41,7 @@ def verify_detached(data: bytes, signature: bytes, trust_roots: list | None = No
         context = ValidationContext(trust_roots=trust_roots or [], revocation_mode="soft-fail")
         status = asyncio.run(async_validate_detached_cms(data, signed_data, signer_validation_context=context))
     except (ValueError, KeyError, TypeError) as exc:
-        raise SigningError("corrupt_signature", "Chữ ký của biểu mẫu bị hỏng.",
+        raise UnreadablePdf("corrupt_signature", "Chữ ký của biểu mẫu bị hỏng.",
                            f"The e-form signature is corrupt: {exc}") from exc
     when = status.signer_reported_dt
     return DetachedReport(intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted),

@@ -1,8 +1,18 @@
-class SigningError(RuntimeError):
-    """Signing or verification could not be done, with a stable code and messages."""
+"""Signing and verification errors."""
+from common.errors import AppError, ServerFault
 
-    def __init__(self, code: str, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+
+class SigningError(ServerFault):
+    """Our side could not sign: the key, its certificate, the token, the font or the settings."""
+
+
+class SigningServiceFailed(SigningError):
+    """A service the signature needs (timestamp authority, OCSP) failed."""
+
+    status = 502
+
+
+class UnreadablePdf(AppError):
+    """A PDF given to verify cannot be read, or its signature is malformed: the caller's file."""
+
+    status = 400

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,9 +30,10 @@ from pyhanko.stamp import QRPosition, QRStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
-from .errors import SigningError
+from common.clock import VIETNAM
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")
+from .errors import SigningError, SigningServiceFailed
+
 STAMP_WIDTH, STAMP_HEIGHT, MARGIN = 280.0, 64.0, 6.0
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",  # Times New Roman's metric twin
@@ -54,10 +56,10 @@ class Stamp:
     signer_name: str
     document_code: str
     qr_payload: str
+    font: str = ""  # a TrueType file (DIGITIZE_STAMP_FONT); empty: the first of FONT_CANDIDATES found
 
 
-def stamp_font_path() -> str:
-    configured = os.environ.get("DIGITIZE_STAMP_FONT")
+def stamp_font_path(configured: str = "") -> str:
     for path in ([configured] if configured else []) + list(FONT_CANDIDATES):
         if path and Path(path).is_file():
             return _with_1000_units_per_em(path)
@@ -67,11 +69,12 @@ def stamp_font_path() -> str:
 
 @lru_cache(maxsize=4)
 def _with_1000_units_per_em(path: str) -> str:
-    """pyHanko lays text out as if every font had 1000 units per em; rescale others once, cached."""
+    """pyHanko lays text out as if every font had 1000 units per em; rescale others once, kept in the
+    temporary directory for the next process."""
     font = TTFont(path)
     if font["head"].unitsPerEm == 1000:
         return path
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "digitize" / "fonts"
+    cache = Path(tempfile.gettempdir()) / f"digitize-fonts-{os.getuid()}"
     target = cache / f"{Path(path).stem}-upem1000.ttf"
     if not target.exists():
         cache.mkdir(parents=True, exist_ok=True)
@@ -132,7 +135,7 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, stamp: Stamp, *, field_name: st
         if long_term else None,
     )
     pdf_signer = signers.PdfSigner(
-        meta, signer=signer, stamp_style=_stamp_style(stamp_font_path()),
+        meta, signer=signer, stamp_style=_stamp_style(stamp_font_path(stamp.font)),
         new_field_spec=_new_field(pdf, field_name),
         timestamper=timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None,
     )
@@ -153,7 +156,7 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, stamp: Stamp, *, field_name: st
         if isinstance(exc.__cause__, (PathValidationError, PathBuildingError)):
             raise SigningError("signer_not_valid", "Chứng thư số ký không hợp lệ, đã bị thu hồi hoặc không tin cậy.",
                                f"The signing certificate does not validate: {exc.__cause__}") from exc
-        raise SigningError("signing_failed", "Không ký được tài liệu (máy chủ dấu thời gian hoặc thu hồi).",
+        raise SigningServiceFailed("signing_failed", "Không ký được tài liệu (máy chủ dấu thời gian hoặc thu hồi).",
                            f"Signing failed: {exc}") from exc
     return out.getvalue()
 

@@ -22,7 +22,7 @@ from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko_certvalidator import ValidationContext
 
-from .errors import SigningError
+from .errors import UnreadablePdf
 
 
 @dataclass
@@ -82,7 +82,7 @@ def verify_pdf(data: bytes, trust_roots: list[x509.Certificate] | None = None, *
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
     except (PdfReadError, ValueError, KeyError) as exc:
-        raise SigningError("corrupt_pdf", "Tệp PDF bị hỏng, không kiểm tra được chữ ký.",
+        raise UnreadablePdf("corrupt_pdf", "Tệp PDF bị hỏng, không kiểm tra được chữ ký.",
                            f"The PDF is corrupt: {exc}") from exc
     now = at or datetime.now(timezone.utc)
     dss = _read_dss(reader)

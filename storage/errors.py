@@ -1,11 +1,18 @@
-class StorageError(RuntimeError):
-    """The warehouse refused or failed an operation, with a stable code and messages."""
+"""Warehouse and catalog errors: a server fault unless the caller asked for what is not there."""
+from common.errors import ServerFault, Unavailable
 
-    def __init__(self, code: str, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
+
+class StorageError(ServerFault):
+    """The warehouse refused or failed an operation (object locked, integrity check failed)."""
+
+
+class ObjectNotFound(StorageError):
+    status = 404
+    exit_code = 1
+
+
+class StorageUnavailable(Unavailable):
+    """MinIO or the catalog is away for now."""
 
 
 def integrity_error(key: str) -> StorageError:
@@ -13,5 +20,5 @@ def integrity_error(key: str) -> StorageError:
                         f"Stored object failed its SHA-256 check: {key}.")
 
 
-def not_found(key: str) -> StorageError:
-    return StorageError("not_found", f"Không tìm thấy dữ liệu: {key}.", f"No such object: {key}.")
+def not_found(key: str) -> ObjectNotFound:
+    return ObjectNotFound("not_found", f"Không tìm thấy dữ liệu: {key}.", f"No such object: {key}.")

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator, Protocol
 
-from .errors import StorageError, integrity_error, not_found
+from .errors import StorageError, StorageUnavailable, integrity_error, not_found
 
 
 @dataclass
@@ -199,6 +199,6 @@ class MinioObjectStore:
         return self.client.presigned_get_object(self.bucket, key, expires=timedelta(minutes=minutes))
 
 
-def _unavailable(exc: Exception) -> StorageError:
-    return StorageError("storage_unavailable", "Kho lưu trữ tạm thời không truy cập được, vui lòng thử lại.",
-                        f"The object store is unavailable: {exc}")
+def _unavailable(exc: Exception) -> StorageUnavailable:
+    return StorageUnavailable("storage_unavailable", "Kho lưu trữ tạm thời không truy cập được, vui lòng thử lại.",
+                              f"The object store is unavailable: {exc}")

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("DIGITIZE_CORPUS", ROOT.parent / "shared" / "corpus" / "ocr"))
-SAMPLES = ROOT / "samples"
+from common.runtime import limit_threads
 
-LIVE = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("DIGITIZE_") and k != "DIGITIZE_CORPUS"}
-os.environ["OMP_THREAD_LIMIT"] = "1"
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+CLEAN_PAGE = SAMPLES / "sample-01-quyet-dinh.png"  # a 300 dpi Decree 30 page; its body text in the .txt beside it
+
+LIVE = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("DIGITIZE_")}
+limit_threads()
 
 
 @pytest.fixture
@@ -54,13 +56,6 @@ def pg_database(live):
     yield base.rsplit("/", 1)[0] + "/" + name
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
-
-
-def corpus_page(name: str) -> Path:
-    matches = sorted(CORPUS.glob(f"{name}.*g"))
-    if not matches:
-        pytest.fail(f"benchmark corpus page {name} not found in {CORPUS}")
-    return matches[0]
 
 
 def run(*args: str, env: dict | None = None, check: bool = False) -> subprocess.CompletedProcess:

@@ -132,7 +132,11 @@ class TestPki:
     def pkcs12(self, label: str, path: Path, password: bytes) -> Path:
         """The signer's key, certificate and chain as a PKCS#12 file, as a CA would hand it out."""
         from cryptography import x509 as cx509
-        from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, load_pem_private_key, pkcs12
+        from cryptography.hazmat.primitives.serialization import (
+            BestAvailableEncryption,
+            load_pem_private_key,
+            pkcs12,
+        )
 
         key = load_pem_private_key(self.key_pem(label), None)
         cert, chain = (cx509.load_der_x509_certificate(self.cert(n).dump()) for n in (label, "interm"))

@@ -14,6 +14,7 @@ from digitize.fields.names import fix_name_by, join_split_words
 from ocr import Code, PageText, Word, ocr_page
 from ocr.model import SourcePage
 from ocr.small_print import letter_width_mm, reread_small_print
+from ocr.tesseract import TesseractEngine
 from samples import cccd_card, identity
 
 
@@ -42,7 +43,7 @@ def test_small_print_is_told_apart_by_the_width_of_its_letters():
     assert letter_width_mm(card, 300) < 1.6 < letter_width_mm(page, 300)
     assert letter_width_mm(card[:2], 300) is None  # too few words to tell
     grey = np.full((200, 300), 255, np.uint8)
-    assert reread_small_print(grey, page, 300) is page  # ordinary print: not read again
+    assert reread_small_print(TesseractEngine(), grey, page, 300) is page  # ordinary print: not read again
 
 
 def test_a_card_at_200_dpi_is_read_enlarged_and_its_fields_come_out_right():

@@ -7,7 +7,7 @@ import pytest
 
 from ocr.metrics import cer
 
-from .conftest import CORPUS, SAMPLES, corpus_page, run
+from .conftest import CLEAN_PAGE, SAMPLES, run
 
 DIGITIZE = [sys.executable, "-m", "digitize"]
 
@@ -16,9 +16,9 @@ def _env(home) -> dict:
     return {**os.environ, "DIGITIZE_HOME": str(home)}
 
 
-def test_process_corpus_page_gives_signed_searchable_pdf(home, tmp_path):
+def test_process_clean_page_gives_signed_searchable_pdf(home, tmp_path):
     out = tmp_path / "out"
-    res = run(*DIGITIZE, "process", str(corpus_page("scan000-L0")), "--out", str(out), "--owner", "001090012345",
+    res = run(*DIGITIZE, "process", str(CLEAN_PAGE), "--out", str(out), "--owner", "001090012345",
               "--json", env=_env(home))
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)
@@ -27,10 +27,10 @@ def test_process_corpus_page_gives_signed_searchable_pdf(home, tmp_path):
     assert "Signature is Valid" in run("pdfsig", str(pdf)).stdout
     assert run("qpdf", "--check", str(pdf)).returncode == 0
     text = run("pdftotext", str(pdf), "-").stdout
-    truth = (CORPUS / "scan000-L0.txt").read_text(encoding="utf-8")
+    truth = CLEAN_PAGE.with_suffix(".txt").read_text(encoding="utf-8")
     assert cer(truth, text) <= 0.01
-    assert doc["fields"]["number"]["value"] == "7630/TTr-UBND"
-    assert doc["fields"]["date"]["value"] == "2022-09-15"
+    assert doc["fields"]["number"]["value"] == "2059/KH-UBND"
+    assert doc["fields"]["date"]["value"] == "2020-11-17"
 
     stored = home / "warehouse" / "documents" / doc["code"]
     assert sorted(p.name for p in stored.iterdir()) == ["fields.json", "manifest.json", "ocr.json", "signed.pdf"]
@@ -42,7 +42,7 @@ def test_process_corpus_page_gives_signed_searchable_pdf(home, tmp_path):
     report = json.loads(verify.stdout)
     assert report["valid"] and report["document_code"] == doc["code"]
 
-    again = run(*DIGITIZE, "process", str(corpus_page("scan000-L0")), "--out", str(out), "--owner", "001090012345",
+    again = run(*DIGITIZE, "process", str(CLEAN_PAGE), "--out", str(out), "--owner", "001090012345",
                 "--json", env=_env(home))
     assert json.loads(again.stdout)["code"] == doc["code"] and json.loads(again.stdout)["already_on_file"]
 

@@ -6,8 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digitize.codes import (DocumentCodeFormat, check_kind, check_owner_id, format_dossier_code,
-                            parse_dossier_code)
+from digitize.codes import (
+    DocumentCodeFormat,
+    check_kind,
+    check_owner_id,
+    format_dossier_code,
+    parse_dossier_code,
+)
 from digitize.errors import UserError
 
 ALPHABET = string.digits + string.ascii_uppercase

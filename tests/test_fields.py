@@ -43,15 +43,3 @@ def test_header_fields_of_a_generated_page_match_its_truth():
     got = {name: found["fields"].get(name, {}).get("value") for name in truth["fields"]}
     assert got == truth["fields"]
     assert found["fields"]["signer"]["box"] and 0 < found["fields"]["agency"]["confidence"] <= 1
-
-
-def test_an_unsure_date_of_issue_is_read_a_second_time():
-    """Corpus page scan008-L0: Tesseract reads its italic 'ngày 08' as '06' at 94% confidence; the
-    enlarged second reading of that line gets it right."""
-    from ocr import load_pages, ocr_page
-
-    from .conftest import corpus_page
-
-    page = load_pages(corpus_page("scan008-L0").read_bytes())[0]
-    found = extract_fields([ocr_page(page, keep_image=False).text])
-    assert found["fields"]["date"]["value"] == "2022-10-08"

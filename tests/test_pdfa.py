@@ -11,7 +11,7 @@ from fpdf import FPDF
 
 from ocr.metrics import cer
 
-from .conftest import CORPUS, LIVE, corpus_page, run
+from .conftest import CLEAN_PAGE, LIVE, run
 
 DIGITIZE = [sys.executable, "-m", "digitize"]
 BORN_DIGITAL_TEXT = "Quyết định về việc số hóa hồ sơ tại Bộ phận Một cửa, ngày 24 tháng 11 năm 2026."
@@ -27,7 +27,7 @@ def _process(home, out, path) -> dict:
 @pytest.fixture(scope="module")
 def clean_page_pdf(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("pdfa")
-    doc = _process(tmp / "home", tmp / "out", corpus_page("scan000-L0"))
+    doc = _process(tmp / "home", tmp / "out", CLEAN_PAGE)
     return tmp / "out" / f"{doc['code']}.pdf"
 
 
@@ -44,7 +44,7 @@ def test_grey_300dpi_page_is_small_and_pdfplumber_reads_the_text(clean_page_pdf)
     assert clean_page_pdf.stat().st_size <= 400 * 1024
     with pdfplumber.open(clean_page_pdf) as pdf:
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
-    truth = (CORPUS / "scan000-L0.txt").read_text(encoding="utf-8")
+    truth = CLEAN_PAGE.with_suffix(".txt").read_text(encoding="utf-8")
     assert cer(truth, text) <= 0.005
 
 

@@ -6,6 +6,7 @@ from PIL import Image
 from ocr import cleanup, deskew, orientation
 from ocr.model import SourcePage
 from ocr.prepare import prepare_page
+from ocr.tesseract import TesseractEngine
 
 from .imaging import as_array, rotated, text_page
 
@@ -21,7 +22,7 @@ def test_skew_is_measured_within_a_fifth_of_a_degree(angle):
 def test_page_is_turned_upright_from_any_quarter_turn(turn, expected):
     page = text_page()
     scan = rotated(page, turn + 3.0)  # turned and a little skewed
-    prepared = prepare_page(SourcePage(index=0, dpi=200, image=as_array(scan)))
+    prepared = prepare_page(SourcePage(index=0, dpi=200, image=as_array(scan)), TesseractEngine())
     assert prepared.orientation == expected
     assert prepared.skew == pytest.approx(3.0, abs=0.2)
     ratio, lines = orientation.above_below_ratio(prepared.for_ocr)
@@ -55,7 +56,7 @@ def test_rotate_grows_canvas_and_keeps_colour():
 
 def test_blank_page_does_not_crash():
     blank = SourcePage(index=0, dpi=200, image=np.full((800, 600), 255, np.uint8))
-    prepared = prepare_page(blank)
+    prepared = prepare_page(blank, TesseractEngine())
     assert prepared.orientation in (0, 90, 180, 270)
     assert isinstance(Image.fromarray(prepared.display), Image.Image)
 
@@ -67,7 +68,7 @@ def test_dark_scanner_borders_are_cropped():
     top, bottom, left, right = cleanup.border_box(scan)
     assert (top, left) == (40, 20)
     assert (bottom, right) == (40 + page.shape[0], 20 + page.shape[1])
-    prepared = prepare_page(SourcePage(index=0, dpi=200, image=scan))
+    prepared = prepare_page(SourcePage(index=0, dpi=200, image=scan), TesseractEngine())
     assert prepared.display.shape == page.shape  # nothing dark left around the page
 
 

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from digitize import eform
 from digitize.api import create_app
 from digitize.dossiers import open_dossier
+from digitize.jobqueue import MemoryJobQueue
 from digitize.pipeline import Submission, process
 from digitize.reindex import reindex
 from digitize.services import Services
@@ -20,11 +21,6 @@ from .conftest import SAMPLES
 OWNER = "001090012345"
 CLERK, KEEPER, PORTAL = "kc-7Hq2xZ9", "ka-7Hq2xZ9", "kp-7Hq2xZ9"
 KEYS = f"clerk:counter:{CLERK},keeper:archivist:{KEEPER},portal:portal:{PORTAL}"
-
-
-class NoQueue:
-    """The pages tested here never queue work."""
-    name, count, connection = "none", 0, None
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +37,7 @@ def code(services) -> str:
 
 @pytest.fixture
 def client(services):
-    with TestClient(create_app(services, NoQueue())) as c:
+    with TestClient(create_app(services, MemoryJobQueue())) as c:
         yield c
 
 

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from common.errors import AppError
+
 log = logging.getLogger(__name__)
 SKIP = re.compile(r"(^\.|^~|\.(part|tmp|crdownload|partial)$)", re.IGNORECASE)
 RESERVED = {".processing", "done", "rejected"}
-TRANSIENT = {"storage_unavailable"}
 
 
 @dataclass
@@ -77,14 +78,11 @@ class HotFolder:
         try:
             receipt = self.submit(working.read_bytes(), path.name, dossier)
         except Exception as exc:  # bad input: set aside with the reason, the scan itself is kept
-            from digitize.errors import describe
-
-            described = describe(exc)
-            if described is None or described[0] in TRANSIENT:
+            if not isinstance(exc, AppError) or exc.status >= 500:
                 working.rename(path)  # not the file's fault (storage or Redis away): put back, retried later
-                log.warning("hot folder: %s put back: %s", path.name, exc)
+                log.warning("hot folder: %s put back: %s", path.name, type(exc).__name__)
                 return None
-            reason = described[1]
+            reason = exc.message_vi
             target = _free(self.root / "rejected" / path.name)
             working.rename(target)
             target.with_name(target.name + ".loi.txt").write_text(reason + "\n", encoding="utf-8")

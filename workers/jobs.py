@@ -7,8 +7,11 @@ from redis.exceptions import RedisError
 from rq import get_current_job
 
 from digitize.intake import finished_code, load_receipt, mark_finished
+from digitize.jobqueue import StageReport
 from digitize.pipeline import Submission, load_outcome, process
 from digitize.services import Services
+
+from .queue import RqJobQueue
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +39,10 @@ def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
                       services, progress)
     mark_finished(services, receipt_id, outcome.code)
     if job is not None and not outcome.already_on_file:
-        from digitize.api.metrics import report_stage_times
-
-        report_stage_times(job.connection, job.origin, outcome.pages, outcome.manifest.get("seconds", {}))
+        try:
+            RqJobQueue(services.settings, job.connection).report_stages(StageReport(outcome.pages, outcome.seconds))
+        except RedisError as exc:  # metrics are a courtesy too
+            log.warning("stage times of %s not reported: %s", receipt_id, exc)
     log.info("receipt %s: document %s (%d pages) from %s", receipt_id, outcome.code, outcome.pages,
              receipt.original_key)
     return outcome.summary()

@@ -1,20 +1,27 @@
-"""RQ queues over Redis: how a stored original becomes a job, and how lost jobs come back."""
+"""RQ queues over Redis: how a stored original becomes a job, and how lost jobs come back.
+
+`RqJobQueue` is the core's JobQueue (digitize/jobqueue.py) over RQ: the only place, with the
+worker command, that knows RQ and Redis.
+"""
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
-from rq.registry import ScheduledJobRegistry
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
+from digitize.jobqueue import JobView, QueueUnavailable, StageReport
 from digitize.settings import Settings
 
 if TYPE_CHECKING:
-    from digitize.intake import Receipt
+    from digitize.jobqueue import Receipt
     from digitize.services import Services
 
 log = logging.getLogger(__name__)
@@ -22,33 +29,107 @@ BASE_TIMEOUT_S, PER_PAGE_TIMEOUT_S = 120, 30
 LIVE_STATES = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
 HEARTBEAT_S = 5  # a working job's heartbeat (the worker's job_monitoring_interval)
 ABANDONED_AFTER_S = 60  # no heartbeat, or a retry overdue, for this long: the job is stuck
+STAGE_TIMES_KEY = "digitize:stage-seconds:{queue}"
 
 
 def connect(settings: Settings) -> Redis:
     return Redis.from_url(settings.redis_url)
 
 
-def queue(settings: Settings, connection: Redis | None = None) -> Queue:
-    return Queue(settings.queue_name, connection=connection or connect(settings))
+class RqJobQueue:
+    """The job queue over RQ; `rq` is the RQ queue itself, for the worker and the reconciler."""
+
+    def __init__(self, settings: Settings, connection: Redis | None = None) -> None:
+        self.rq = Queue(settings.queue_name, connection=connection or connect(settings))
+        self.name = self.rq.name
+
+    @property
+    def connection(self) -> Redis:
+        return self.rq.connection
+
+    def enqueue(self, receipt: Receipt) -> str:
+        """The job for a receipt (job id = receipt id); the timeout grows with the page count."""
+        try:
+            job = self.rq.enqueue(
+                "workers.jobs.process_receipt",
+                kwargs={"receipt_id": receipt.id},
+                job_id=receipt.id,
+                job_timeout=BASE_TIMEOUT_S + PER_PAGE_TIMEOUT_S * receipt.pages,
+                retry=Retry(max=3, interval=[10, 30, 90]),
+                result_ttl=7 * 24 * 3600,
+                failure_ttl=30 * 24 * 3600,
+                meta={"filename": receipt.filename, "pages": receipt.pages,
+                      "progress": {"stage": "queued", "done": 0, "total": receipt.pages}},
+            )
+        except RedisError as exc:
+            raise _unavailable(exc) from exc
+        return job.id
+
+    def job(self, job_id: str) -> JobView | None:
+        try:
+            job = Job.fetch(job_id, connection=self.connection)
+        except NoSuchJobError:
+            return None
+        except RedisError as exc:
+            raise _unavailable(exc) from exc
+        status = job.get_status(refresh=True)
+        view = JobView(id=job_id, status=str(status.value if hasattr(status, "value") else status),
+                       filename=job.meta.get("filename"), progress=job.meta.get("progress"))
+        if view.status == "finished":
+            result = job.return_value() or {}
+            view.code, view.already_on_file = result.get("code"), result.get("already_on_file")
+            view.duplicate = result.get("duplicate")
+        if view.status == "failed":
+            view.error = failure_reason(job)
+        return view
+
+    def failed(self, limit: int = 200) -> list[JobView]:
+        jobs = []
+        for job_id in FailedJobRegistry(queue=self.rq).get_job_ids()[:limit]:
+            try:
+                job = Job.fetch(job_id, connection=self.connection)
+            except NoSuchJobError:
+                continue
+            jobs.append(JobView(id=job_id, status="failed", filename=job.meta.get("filename"),
+                                error=failure_reason(job),
+                                ended_at=job.ended_at.isoformat() if job.ended_at else None))
+        return jobs
+
+    def depth(self) -> int:
+        return self.rq.count
+
+    def failed_count(self) -> int:
+        return FailedJobRegistry(queue=self.rq).count
+
+    def ping(self) -> None:
+        self.connection.ping()
+
+    def report_stages(self, report: StageReport) -> None:
+        key = STAGE_TIMES_KEY.format(queue=self.name)
+        self.connection.rpush(key, json.dumps({"pages": report.pages, "seconds": report.seconds}))
+        self.connection.ltrim(key, -100_000, -1)
+
+    def drain_stage_reports(self) -> list[StageReport]:
+        reports = []
+        while items := self.connection.lpop(STAGE_TIMES_KEY.format(queue=self.name), 1000):
+            for item in items:
+                record = json.loads(item)
+                reports.append(StageReport(record.get("pages", 0), record.get("seconds", {})))
+        return reports
 
 
-def enqueue_receipt(q: Queue, receipt: Receipt) -> str:
-    """Queue the job for a receipt (job id = receipt id); the timeout grows with the page count."""
-    job = q.enqueue(
-        "workers.jobs.process_receipt",
-        kwargs={"receipt_id": receipt.id},
-        job_id=receipt.id,
-        job_timeout=BASE_TIMEOUT_S + PER_PAGE_TIMEOUT_S * receipt.pages,
-        retry=Retry(max=3, interval=[10, 30, 90]),
-        result_ttl=7 * 24 * 3600,
-        failure_ttl=30 * 24 * 3600,
-        meta={"filename": receipt.filename, "pages": receipt.pages,
-              "progress": {"stage": "queued", "done": 0, "total": receipt.pages}},
-    )
-    return job.id
+def failure_reason(job: Job) -> str:
+    latest = job.latest_result()
+    text = (latest.exc_string if latest is not None else None) or ""
+    return text.strip().splitlines()[-1] if text.strip() else "unknown"
 
 
-def reconcile(services: Services, q: Queue) -> list[str]:
+def _unavailable(exc: Exception) -> QueueUnavailable:
+    return QueueUnavailable("queue_unavailable", "Hàng đợi công việc tạm thời không truy cập được.",
+                            f"The job queue is unavailable ({type(exc).__name__}).")
+
+
+def reconcile(services: Services, q: RqJobQueue) -> list[str]:
     """Queue again every receipt without a result whose job is gone (Redis lost it) or failed for
     good; a job still queued or running is left alone. Returns the receipts queued again."""
     from digitize.intake import load_receipt, unfinished_receipts
@@ -60,11 +141,11 @@ def reconcile(services: Services, q: Queue) -> list[str]:
             status = job.get_status(refresh=True)
         except NoSuchJobError:
             job, status = None, None
-        if status in LIVE_STATES and not _stuck(q, job, status):
+        if status in LIVE_STATES and not _stuck(q.rq, job, status):
             continue
         if job is not None:
             job.delete()
-        enqueue_receipt(q, load_receipt(services, receipt_id))
+        q.enqueue(load_receipt(services, receipt_id))
         log.warning("receipt %s queued again (job was %s)", receipt_id, status or "lost")
         requeued.append(receipt_id)
     return requeued

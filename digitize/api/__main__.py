@@ -10,7 +10,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    uvicorn.run("digitize.api.app:settings_app", factory=True, host=args.host, port=args.port,
+    uvicorn.run("digitize.api.serve:settings_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, proxy_headers=True)
 
 

@@ -7,11 +7,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from ..http import errors
+from ..http.auth import parse_keys
+from ..jobqueue import JobQueue
 from ..services import Services
-from ..settings import Settings
 from ..web import install as install_pages
-from . import archive_routes, eform_routes, errors, intake_routes, portal_routes
-from .auth import parse_keys
+from . import archive_routes, eform_routes, intake_routes, portal_routes
 from .metrics import Metrics
 
 DESCRIPTION = """Số hóa hồ sơ tại Bộ phận Một cửa: tiếp nhận bản quét, theo dõi tiến độ, tra cứu giấy tờ
@@ -23,12 +24,7 @@ verification, audit trail), `admin` (everything). Errors are JSON:
 `{"error": {"code": "<stable English code>", "message": "<tiếng Việt>", "message_en": "..."}}`."""
 
 
-def create_app(services: Services | None = None, queue=None) -> FastAPI:
-    services = services or Services()
-    if queue is None:
-        from workers.queue import queue as make_queue
-
-        queue = make_queue(services.settings)
+def create_app(services: Services, queue: JobQueue) -> FastAPI:
     app = FastAPI(title="digitize", version="1", description=DESCRIPTION)
     app.state.services = services
     app.state.queue = queue
@@ -51,7 +47,7 @@ def create_app(services: Services | None = None, queue=None) -> FastAPI:
     @app.get("/healthz", tags=["vận hành (operations)"], summary="Sống và thấy được Redis, kho, catalog")
     def health() -> dict:
         checks = {}
-        for name, probe in (("redis", lambda: queue.connection.ping()), ("catalog", services.catalog.count),
+        for name, probe in (("redis", queue.ping), ("catalog", services.catalog.count),
                             ("warehouse", lambda: next(iter(services.store.list("originals/")), None))):
             try:
                 probe()
@@ -68,7 +64,3 @@ def create_app(services: Services | None = None, queue=None) -> FastAPI:
 
     return app
 
-
-def settings_app() -> FastAPI:
-    """For `uvicorn digitize.api.app:settings_app --factory`."""
-    return create_app(Services(Settings()))

@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import asyncio
-import json
-from datetime import date, datetime, time
+from datetime import date
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 
 from signing import verify_pdf
-from storage import layout
 
-from ..codes import check_kind, check_owner_id
-from ..pipeline import VIETNAM
-from . import state
-from .auth import Caller, require
+from .. import archive
+from ..http import state
+from ..http.auth import Caller, require
+from ..search import SearchQuery
+from ..search import search as find_documents
 
 router = APIRouter(prefix="/v1", tags=["lưu trữ (archive)"])
 
@@ -23,18 +22,9 @@ router = APIRouter(prefix="/v1", tags=["lưu trữ (archive)"])
 def search(request: Request, q: str | None = None, owner_id: str | None = None, dossier_code: str | None = None,
            kind: str | None = None, agency_id: str | None = None, since: date | None = None,
            until: date | None = None, limit: int = 50, caller: Caller = Depends(require("archivist"))) -> dict:
-    catalog = state.services(request).catalog
-    limit = max(1, min(limit, 200))
-    if q:
-        docs = catalog.search(q, limit=limit)
-    elif owner_id:
-        docs = catalog.documents_of_owner(check_owner_id(owner_id), check_kind(kind) if kind else None, limit=limit)
-    elif dossier_code:
-        docs = catalog.documents_of_dossier(dossier_code.strip().upper())
-    else:
-        at = lambda d: datetime.combine(d, time(), VIETNAM) if d else None  # noqa: E731
-        docs = catalog.find(agency_id=agency_id, kind=check_kind(kind) if kind else None, since=at(since),
-                            until=at(until), limit=limit)
+    docs = find_documents(state.services(request).catalog, SearchQuery(
+        text=q, owner_id=owner_id, dossier_code=dossier_code, kind=kind, agency_id=agency_id, since=since,
+        until=until, limit=limit))
     return {"count": len(docs), "documents": [state.summary(d) for d in docs]}
 
 
@@ -42,7 +32,7 @@ def search(request: Request, q: str | None = None, owner_id: str | None = None, 
 def manifest(code: str, request: Request, caller: Caller = Depends(require("archivist"))) -> dict:
     doc = state.document_or_404(request, code)
     state.audit(request, caller, "read_manifest", doc)
-    stored = json.loads(state.services(request).store.get(layout.manifest_key(doc["code"])))
+    stored = archive.load_manifest(state.services(request).store, doc["code"]).to_json()
     return {**stored, "dossiers": state.services(request).catalog.dossiers_of(doc["code"])}
 
 
@@ -59,8 +49,7 @@ def verify_stored(code: str, request: Request, caller: Caller = Depends(require(
     doc = state.document_or_404(request, code)
     state.audit(request, caller, "verify", doc)
     services = state.services(request)
-    data = services.store.get(layout.document_key(doc["code"], "signed.pdf"))
-    return verify_pdf(data, services.trust_roots).to_json()
+    return verify_pdf(archive.signed_pdf(services.store, doc["code"]), services.trust_roots).to_json()
 
 
 @router.post("/verify", summary="Kiểm tra chữ ký số của một tệp PDF tải lên")

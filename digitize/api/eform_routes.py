@@ -5,8 +5,8 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from .. import eform
-from . import state
-from .auth import Caller, require
+from ..http import state
+from ..http.auth import Caller, require
 
 router = APIRouter(prefix="/v1/documents/{code}/fields", tags=["biểu mẫu điện tử (e-form)"])
 

@@ -1,19 +1,16 @@
 """The public-service portal: a citizen's documents, reached only through the owner."""
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from storage import layout
-
-from .. import eform
+from .. import archive, eform
 from ..codes import check_kind, check_owner_id
-from . import state
-from .auth import Caller, require
-from .errors import ApiError
+from ..errors import NotFoundError
+from ..http import state
+from ..http.auth import Caller, require
 
 router = APIRouter(prefix="/v1/owners/{owner_id}", tags=["cổng dịch vụ công (portal)"])
 
@@ -21,7 +18,7 @@ router = APIRouter(prefix="/v1/owners/{owner_id}", tags=["cổng dịch vụ cô
 def _owned(request: Request, owner_id: str, code: str) -> dict:
     doc = state.document_or_404(request, code)
     if doc["owner_id"] != check_owner_id(owner_id):  # the same answer as for a code that does not exist
-        raise ApiError(404, "document_not_found", f"Không có giấy tờ mã {code}.", f"No document {code}.")
+        raise NotFoundError("document_not_found", f"Không có giấy tờ mã {code}.", f"No document {code}.")
     return doc
 
 
@@ -40,7 +37,7 @@ def owner_manifest(owner_id: str, code: str, request: Request,
                    caller: Caller = Depends(require("portal", "archivist"))) -> dict:
     doc = _owned(request, owner_id, code)
     state.audit(request, caller, "read_manifest", doc)
-    return json.loads(state.services(request).store.get(layout.manifest_key(doc["code"])))
+    return archive.load_manifest(state.services(request).store, doc["code"]).to_json()
 
 
 @router.get("/documents/{code}/fields", summary="Trường dữ liệu để điền sẵn biểu mẫu")

@@ -8,8 +8,8 @@ from ocr import PageText
 from ..textlines import Line, lines
 from .gazetteer import fix_place
 from .labels import continuation, find_date, split_labelled
-from .names import CHANGED, fix_ethnicity, fix_name
 from .model import Field, clean, fold, line_conf, union
+from .names import CHANGED, fix_ethnicity, fix_name
 
 # (field, label, how the value reads): "text", "place" (an address), "name" (upper case), "date", "number"
 SINGLE = [

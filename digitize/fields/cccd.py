@@ -13,11 +13,11 @@ from ocr import PageText
 
 from ..textlines import Line, lines
 from . import citizen_id
+from .card_name import name_against_mrz
 from .gazetteer import fix_place, is_province
 from .labels import Form, after_colon, find_date
 from .model import Field, clean, fold, line_conf, union
 from .mrz import Td1, find_td1, parse_td1, td1_start
-from .card_name import name_against_mrz
 from .names import CHANGED, fix_name
 
 NO_EXPIRY = "Không thời hạn"

@@ -1,17 +1,15 @@
 """Hồ sơ lưu trữ: a document with the check of its signatures, the signed PDF, the audit trail."""
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
 from signing import verify_pdf
-from storage import layout
 
+from .. import archive as documents
 from .. import eform
-from ..api import state
-from ..api.auth import Caller
+from ..http import state
+from ..http.auth import Caller
 from .render import render
 from .session import require_page
 
@@ -31,8 +29,8 @@ def archive(request: Request, code: str, caller: Caller = Depends(archivist)):
     doc = state.document_or_404(request, code)
     services = state.services(request)
     state.audit(request, caller, "verify", doc)
-    manifest = json.loads(services.store.get(layout.manifest_key(doc["code"])))
-    report = verify_pdf(services.store.get(layout.document_key(doc["code"], "signed.pdf")), services.trust_roots)
+    manifest = documents.load_manifest(services.store, doc["code"]).to_json()
+    report = verify_pdf(documents.signed_pdf(services.store, doc["code"]), services.trust_roots)
     services.catalog.record_signature_check(doc["code"], valid=report.all_valid, trusted=report.all_trusted)
     history = eform.history(services, doc["code"])
     signed = next((h for h in reversed(history) if h["signed_off"]), None)

@@ -4,12 +4,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from ..api import state
-from ..api.auth import Caller
-from ..api.intake_routes import JobId, job_event_stream, job_view, receive_files
 from ..codes import KINDS
 from ..dossiers import open_dossier
-from ..errors import UserError
+from ..errors import NotFoundError, UserError
+from ..http import state
+from ..http.auth import Caller
+from ..http.uploads import JobId, job_event_stream, job_view, receive_files
 from .render import render
 from .session import check_csrf, require_page
 
@@ -52,7 +52,7 @@ async def upload(request: Request, files: list[UploadFile] = File(...), dossier_
     check_csrf(request, x_csrf_token)
     dossier = state.services(request).catalog.dossier(dossier_code.strip().upper())
     if dossier is None:
-        raise UserError("dossier_not_found", "Chưa mở hồ sơ này.", f"No dossier {dossier_code}.")
+        raise NotFoundError("dossier_not_found", "Chưa mở hồ sơ này.", f"No dossier {dossier_code}.")
     return await receive_files(request, files, dossier["owner_id"], kind or None, dossier["code"])
 
 

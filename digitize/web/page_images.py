@@ -9,8 +9,7 @@ from typing import Callable
 
 import pypdfium2 as pdfium
 
-from storage import layout
-
+from .. import archive
 from ..services import Services
 
 THUMBNAIL, REVIEW = 160, 1000  # widths in pixels
@@ -34,6 +33,6 @@ def render_page(pdf: bytes, page: int, width: int) -> bytes:
 def page_image_cache(services: Services, size: int = 256) -> Callable[[str, int, int], bytes]:
     @lru_cache(maxsize=size)
     def image(code: str, page: int, width: int) -> bytes:
-        return render_page(services.store.get(layout.document_key(code, "signed.pdf")), page, width)
+        return render_page(archive.signed_pdf(services.store, code), page, width)
 
     return image

@@ -1,13 +1,14 @@
 """Templates, and what every page gets: the caller, the menu, the CSRF token, Vietnamese names."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from ..pipeline import VIETNAM
+from common.clock import VIETNAM, aware
+
 from . import labels
 from .session import ROLE_NAMES, caller_of, may, session_of
 
@@ -19,11 +20,6 @@ MENU = [  # (path, title, roles besides admin): a page shows in the menu for tho
     ("/tra-cuu", "Tra cứu", ("archivist",)),
     ("/luu-tru", "Hồ sơ lưu trữ", ("archivist",)),
 ]
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back UTC times without their zone."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def local_time(value) -> str:

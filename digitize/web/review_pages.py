@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from storage import layout
-
-from .. import eform
-from ..api import state
-from ..api.auth import Caller
-from ..errors import UserError
+from .. import archive, eform
+from ..errors import ConflictError, NotFoundError, UserError
+from ..http import state
+from ..http.auth import Caller
 from .page_images import REVIEW, THUMBNAIL
 from .render import render
 from .session import check_csrf, require_page
@@ -56,7 +53,7 @@ def _save(request: Request, code: str, items: list[tuple[str, str]], caller: Cal
                       who=caller.name, kind=doc["kind"], sign_off=sign_off)
     except UserError as exc:
         return _review_page(request, doc["code"], page, caller, error=exc.message_vi,
-                            status=409 if exc.code == "version_conflict" else 422)
+                            status=409 if isinstance(exc, ConflictError) else 422)
     state.audit(request, caller, "correct_fields", doc)
     return RedirectResponse(f"/kiem-tra/{doc['code']}?trang={page}&xong={'ky' if sign_off else 'luu'}",
                             status_code=303)
@@ -85,7 +82,7 @@ def _review_page(request: Request, code: str, page: int, caller: Caller, *, erro
 
 def _page_sizes(services, code: str) -> list[tuple[int, int]]:
     """Each page's pixel size, the frame the fields' boxes are measured in."""
-    pages = json.loads(services.store.get(layout.document_key(code, "ocr.json")))["pages"]
+    pages = archive.ocr_pages(services.store, code)
     return [(p.get("width") or 1, p.get("height") or 1) for p in pages]
 
 
@@ -94,6 +91,6 @@ def page_image(request: Request, code: str, page: int, rong: int = Query(THUMBNA
                caller: Caller = Depends(readers)):
     doc = state.document_or_404(request, code)
     if rong not in (THUMBNAIL, REVIEW) or not 1 <= page <= doc["pages"]:
-        raise UserError("not_found", "Không có trang này.", "No such page.")
+        raise NotFoundError("not_found", "Không có trang này.", "No such page.")
     data = request.app.state.page_image(doc["code"], page, rong)
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})

@@ -1,18 +1,20 @@
 """Tra cứu: by owner, dossier, code, kind, date of digitization, or full text without diacritics."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 
+from common.clock import iso_date
 from storage import Catalog
 
-from ..api import state
-from ..api.auth import Caller
-from ..codes import KINDS, check_owner_id
+from ..codes import KINDS
 from ..errors import UserError
-from ..pipeline import VIETNAM, iso_date
-from .render import aware, render
+from ..http import state
+from ..http.auth import Caller
+from ..search import SearchQuery, day_after
+from ..search import search as find_documents
+from .render import render
 from .session import require_page
 
 router = APIRouter(include_in_schema=False)
@@ -39,29 +41,10 @@ def search(request: Request, q: str = "", chu_ho_so: str = "", ho_so: str = "", 
 
 
 def find(catalog: Catalog, c: dict) -> list[dict]:
-    """The narrowest query the criteria allow, then the other criteria as filters."""
-    since, until = _day(c["tu_ngay"]), _day(c["den_ngay"])
-    if c["ma"]:
-        doc = catalog.get(c["ma"])
-        found = [doc] if doc else []
-    elif c["q"]:
-        found = catalog.search(c["q"], limit=200)
-    elif c["chu_ho_so"]:
-        found = catalog.documents_of_owner(check_owner_id(c["chu_ho_so"]), c["loai"] or None, limit=200)
-    elif c["ho_so"]:
-        found = catalog.documents_of_dossier(c["ho_so"])
-    else:
-        return catalog.find(kind=c["loai"] or None, since=_start(since), until=_start(until, 1), limit=LIMIT)
-    in_dossier = {d["code"] for d in catalog.documents_of_dossier(c["ho_so"])} if c["ho_so"] else None
-    return [d for d in found if _matches(d, c, in_dossier, since, until)][:LIMIT]
-
-
-def _matches(doc: dict, c: dict, in_dossier: set | None, since: date | None, until: date | None) -> bool:
-    day = aware(doc["created_at"]).astimezone(VIETNAM).date()
-    return ((not c["loai"] or doc["kind"] == c["loai"])
-            and (not c["chu_ho_so"] or doc.get("owner_id") == c["chu_ho_so"])
-            and (in_dossier is None or doc["code"] in in_dossier)
-            and (since is None or day >= since) and (until is None or day <= until))
+    """The page's criteria (Vietnamese parameter names) as the one search; 'đến ngày' is included."""
+    return find_documents(catalog, SearchQuery(text=c["q"], code=c["ma"], owner_id=c["chu_ho_so"], dossier_code=c["ho_so"],
+                                       kind=c["loai"], since=_day(c["tu_ngay"]), until=day_after(_day(c["den_ngay"])),
+                                       limit=LIMIT))
 
 
 def _day(text: str) -> date | None:
@@ -70,6 +53,3 @@ def _day(text: str) -> date | None:
         raise UserError("invalid_date", f"Ngày không hợp lệ: {text!r}.", f"Invalid date {text!r}.")
     return day
 
-
-def _start(day: date | None, plus: int = 0) -> datetime | None:
-    return datetime.combine(day + timedelta(days=plus), time(), VIETNAM) if day else None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from ..api.auth import Caller, identify
+from ..http.auth import Caller, identify
 
 ROLE_NAMES = {"counter": "Cán bộ một cửa", "portal": "Cổng dịch vụ công", "archivist": "Lưu trữ viên",
               "admin": "Quản trị"}

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from digitize.api import create_app
 from digitize.services import Services
 from digitize.settings import Settings
-from workers.queue import queue
+from workers.queue import RqJobQueue
 
 from ..conftest import ROOT, SAMPLES
 
@@ -51,7 +51,7 @@ def settings(live, tmp_path_factory):
 @pytest.fixture(scope="module")
 def client(settings):
     services = Services(settings)
-    with TestClient(create_app(services, queue(settings))) as c:
+    with TestClient(create_app(services, RqJobQueue(settings))) as c:
         yield c
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from digitize.api import create_app
 from digitize.services import Services
 from digitize.settings import Settings
-from workers.queue import queue
+from workers.queue import RqJobQueue
 
 KEY = "fuzz-admin-key"
 EXAMPLES = 25  # per operation; enough to reach every error path, short enough for CI
@@ -19,7 +19,7 @@ EXAMPLES = 25  # per operation; enough to reach every error path, short enough f
 def test_no_server_errors_on_any_operation(live, tmp_path):
     s = Settings(home=tmp_path, redis_url=live["DIGITIZE_REDIS_URL"], queue_name=f"fuzz-{uuid.uuid4().hex[:8]}",
                  api_keys=f"fuzzer:admin:{KEY}")
-    app = create_app(Services(s), queue(s))
+    app = create_app(Services(s), RqJobQueue(s))
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     tried = []
     for result in schema.get_all_operations():

@@ -30,7 +30,7 @@ from digitize.settings import Settings
 from samples.admin_page import AdminPage, render
 from signing import verify_pdf
 from storage import layout
-from workers.queue import queue
+from workers.queue import RqJobQueue
 
 from ..conftest import LIVE, ROOT
 
@@ -171,7 +171,7 @@ def test_nothing_is_lost_under_load_and_faults(live, pg_database, tmp_path, caps
                 faults.append(fault)
                 if fault == "kill":
                     for _ in range(200):
-                        if fleet.kill_a_busy_worker(queue(settings).connection):
+                        if fleet.kill_a_busy_worker(RqJobQueue(settings).connection):
                             break
                         time.sleep(0.05)
                     else:

@@ -15,7 +15,7 @@ from digitize.pipeline import Submission
 from digitize.services import Services
 from digitize.settings import Settings
 from storage import Catalog, MinioObjectStore, StorageError, layout
-from workers.queue import queue
+from workers.queue import RqJobQueue
 
 from ..conftest import ROOT, SAMPLES
 from ..test_storage import allocate_concurrently
@@ -85,29 +85,29 @@ def test_reconciler_requeues_what_redis_lost_and_a_second_run_makes_no_second_do
     settings = _settings(live, tmp_path, minio_bucket=bucket, queue_name=f"q-{bucket}",
                          catalog_url=f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
     services = Services(settings)
-    q = queue(settings)
+    q = RqJobQueue(settings)
     data = (SAMPLES / "sample-02-cong-van.jpg").read_bytes()
     receipt = submit(Submission(data, "cong-van.jpg", "001090012345"), services, q)
-    q.fetch_job(receipt.id).delete()  # Redis lost the job (restarted without its data, say)
-    q.empty()
-    assert q.fetch_job(receipt.id) is None
+    q.rq.fetch_job(receipt.id).delete()  # Redis lost the job (restarted without its data, say)
+    q.rq.empty()
+    assert q.rq.fetch_job(receipt.id) is None
 
     reconciled = _run_workers(settings, "reconcile")
     assert reconciled.returncode == 0 and "1 receipt(s) queued again" in reconciled.stderr, reconciled.stderr
     assert _run_workers(settings, "reconcile").stderr.count("0 receipt(s) queued again") == 1  # queued: left alone
     assert _run_workers(settings, "--burst").returncode == 0
     code = finished_code(services, receipt.id)
-    assert code and q.fetch_job(receipt.id).is_finished
+    assert code and q.rq.fetch_job(receipt.id).is_finished
 
     # A retry scheduled long ago that no scheduler moved (one died with Redis): queued again too.
     late = submit(Submission((SAMPLES / "sample-01-quyet-dinh.png").read_bytes(), "qd.png", "001090012345"),
                   services, q)
-    job = q.fetch_job(late.id)
-    q.remove(job)
-    q.schedule_job(job, datetime.now(timezone.utc) - timedelta(minutes=5))
+    job = q.rq.fetch_job(late.id)
+    q.rq.remove(job)
+    q.rq.schedule_job(job, datetime.now(timezone.utc) - timedelta(minutes=5))
     assert job.get_status(refresh=True) == "scheduled"
     assert "1 receipt(s) queued again" in _run_workers(settings, "reconcile").stderr
-    assert q.fetch_job(late.id).get_status() == "queued"
+    assert q.rq.fetch_job(late.id).get_status() == "queued"
     assert _run_workers(settings, "--burst").returncode == 0 and finished_code(services, late.id)
 
     again = process_receipt(receipt.id, services)  # a duplicate delivery of the same job
@@ -122,7 +122,7 @@ def test_rq_job_through_redis_lands_in_minio(live, tmp_path):
     bucket = f"t-{uuid.uuid4().hex[:12]}"
     settings = _settings(live, tmp_path, minio_bucket=bucket, queue_name=f"q-{bucket}")
     services = Services(settings)
-    q = queue(settings)
+    q = RqJobQueue(settings)
     data = (SAMPLES / "sample-01-quyet-dinh.png").read_bytes()
     receipt = submit(Submission(data, "sample-01-quyet-dinh.png", "001090012345", "admin"), services, q)
     assert services.store.exists(receipt.original_key)  # kept before any worker ran
@@ -130,7 +130,7 @@ def test_rq_job_through_redis_lands_in_minio(live, tmp_path):
     worker = _run_workers(settings, "--burst")
     assert worker.returncode == 0, worker.stderr[-2000:]
 
-    job = q.fetch_job(receipt.id)
+    job = q.rq.fetch_job(receipt.id)
     assert job.is_finished, worker.stderr[-2000:]
     result = job.return_value()
     assert job.meta["progress"] == {"stage": "ocr", "done": 1, "total": 1}
@@ -153,7 +153,7 @@ def test_minio_encrypts_at_rest_and_keeps_each_kind_its_years(live, tmp_path):
     sub = Submission((SAMPLES / "sample-01-quyet-dinh.png").read_bytes(), "a.png", owner_id="001090012345",
                      kind="birth")
     outcome = process(sub, services)
-    key = outcome.manifest["objects"]["signed_pdf"]["key"]
+    key = outcome.manifest.objects.signed_pdf.key
     stat = store.client.stat_object(bucket, key)
     assert stat.metadata.get("x-amz-server-side-encryption") == "AES256"
     until = store.client.get_object_retention(bucket, key).retain_until_date
@@ -197,4 +197,4 @@ def test_hot_folder_command_takes_a_scan_into_the_warehouse(live, tmp_path):
     assert done, watcher.stderr.read()[-2000:]
     receipt = load_receipt(services, done[0].name.split("-")[0])
     assert receipt.dossier_code == "H40.27-261124-0005" and services.store.exists(receipt.original_key)
-    assert queue(settings).fetch_job(receipt.id) is not None  # queued for a worker
+    assert RqJobQueue(settings).rq.fetch_job(receipt.id) is not None  # queued for a worker

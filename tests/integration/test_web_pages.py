@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.loopback import serve
 from digitize.api import create_app
-from digitize.api.loopback import serve
 from digitize.services import Services
 from digitize.settings import Settings
-from workers.queue import queue
+from workers.queue import RqJobQueue
 
 from ..conftest import ROOT, SAMPLES
 
@@ -46,7 +46,7 @@ def server(settings):
     ARTIFACTS.parent.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS.parent / "web-worker.log", "w")  # a file, not a pipe nobody reads that could fill up
     worker = subprocess.Popen([sys.executable, "-m", "workers"], env=env, cwd=ROOT, stdout=log, stderr=log)
-    with serve(create_app(Services(settings), queue(settings))) as base:
+    with serve(create_app(Services(settings), RqJobQueue(settings))) as base:
         yield base
     log.close()
     worker.terminate()

@@ -15,24 +15,22 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .api.loopback import serve
-from .bench_catalog import synthetic_rows
-from .pipeline import VIETNAM, Submission, process
-from .services import Services
-from .settings import Settings
+from common.clock import VIETNAM
+from digitize.api import create_app
+from digitize.jobqueue import MemoryJobQueue
+from digitize.pipeline import Submission, process
+from digitize.services import Services
+from digitize.settings import Settings
+
+from .catalog import synthetic_rows
+from .loopback import serve
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "sample-01-quyet-dinh.png"
 OWNER, DOSSIER, KEY = "001090012345", "H40.27-261124-0001", "bench-admin-key"
 
 
-class _NoQueue:
-    name, count, connection = "bench", 0, None
-
-
 def run_web_bench(documents: int = 1000, repeats: int = 10, url: str | None = None) -> int:
     from fastapi.testclient import TestClient
-
-    from .api import create_app
 
     with tempfile.TemporaryDirectory() as tmp:
         services = Services(Settings(home=Path(tmp), api_keys=f"bench:admin:{KEY}", agency_id="H40.27",
@@ -56,7 +54,7 @@ def run_web_bench(documents: int = 1000, repeats: int = 10, url: str | None = No
             "tra cứu (loại, ngày)": f"/tra-cuu?loai=admin&tu_ngay={today - timedelta(days=3650)}&den_ngay={today}",
             "lưu trữ (giấy tờ)": f"/luu-tru/{code}",
         }
-        app = create_app(services, _NoQueue())
+        app = create_app(services, MemoryJobQueue())
         with TestClient(app) as client:
             client.post("/dang-nhap", data={"key": KEY})
             server = {name: _time_server(client, path, repeats) for name, path in pages.items()}

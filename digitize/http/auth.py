@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from .errors import ApiError
+from .errors import Forbidden, Unauthenticated
 
 ROLES = ("counter", "portal", "archivist", "admin")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
@@ -47,14 +47,14 @@ def require(*roles: str):
               bearer: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Caller:
         presented = key or (bearer.credentials if bearer else None)
         if not presented:
-            raise ApiError(401, "unauthenticated", "Cần khóa truy cập (X-API-Key).", "An API key is required.")
+            raise Unauthenticated("unauthenticated", "Cần khóa truy cập (X-API-Key).", "An API key is required.")
         found = identify(request.app.state.api_keys, presented)
         if found is None:
-            raise ApiError(401, "unauthenticated", "Khóa truy cập không hợp lệ.", "The API key is not valid.")
+            raise Unauthenticated("unauthenticated", "Khóa truy cập không hợp lệ.", "The API key is not valid.")
         name, role = found
         if role not in allowed:
-            raise ApiError(403, "forbidden", "Vai trò của bạn không được dùng chức năng này.",
-                           f"Role {role} may not use this endpoint.")
+            raise Forbidden("forbidden", "Vai trò của bạn không được dùng chức năng này.",
+                            f"Role {role} may not use this endpoint.")
         return Caller(name=name, role=role, client=request.client.host if request.client else None)
 
     return check

@@ -14,8 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import ocr
-
-from .fields import extract_fields
+from digitize.fields import extract_fields
 
 ADMIN_FIELDS = ("agency", "number", "place", "date", "doc_type", "signer")
 

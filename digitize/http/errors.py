@@ -1,4 +1,6 @@
-"""Every error as JSON with a stable English code and a Vietnamese message; never a traceback."""
+"""Every error as JSON with a stable English code and a Vietnamese message; never a traceback.
+
+The status comes from the error class itself (common.errors.AppError and its subclasses)."""
 from __future__ import annotations
 
 import logging
@@ -8,23 +10,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import describe
+from common.errors import AppError
 
 log = logging.getLogger(__name__)
 
-# Project error codes that are the caller's fault map to 4xx; the rest of describe()'s are 5xx.
-STATUS = {"not_found": 404, "unsupported_type": 415, "empty_file": 400, "file_too_large": 413, "too_many_pages": 413, "image_too_large": 413,
-          "storage_unavailable": 503, "integrity_error": 500, "signing_failed": 502, "signer_not_valid": 500,
-          "token_unavailable": 500, "font_missing": 500, "signer_unreadable": 500, "version_conflict": 409,
-          "version_not_found": 404, "unknown_field": 422, "invalid_field_name": 422, "invalid_field_value": 422,
-          "invalid_date": 422, "nothing_to_save": 422,
-          "dossier_not_found": 404, "dossier_owner_mismatch": 409}
+
+class Unauthenticated(AppError):
+    status = 401
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.status, self.code, self.message_vi, self.message_en = status, code, message_vi, message_en
+class Forbidden(AppError):
+    status = 403
 
 
 def body(code: str, vi: str, en: str) -> dict:
@@ -39,8 +35,10 @@ def install(app: FastAPI) -> None:
             return page(request, status, vi)
         return JSONResponse(body(code, vi, en), status_code=status)
 
-    @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError):
+    @app.exception_handler(AppError)
+    async def app_error(request: Request, exc: AppError):
+        if exc.status >= 500:
+            log.warning("%s on %s: %s", exc.code, request.url.path, exc.message_en)
         return respond(request, exc.status, exc.code, exc.message_vi, exc.message_en)
 
     @app.exception_handler(RequestValidationError)
@@ -53,25 +51,8 @@ def install(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return respond(request, exc.status_code, code, "Không tìm thấy hoặc không hỗ trợ.", str(exc.detail))
 
-    async def described(request: Request, exc: Exception):
-        code, vi, en = describe(exc)
-        return respond(request, STATUS.get(code, 400), code, vi, en)
-
-    for error_class in _project_errors():
-        app.add_exception_handler(error_class, described)
-
     @app.exception_handler(Exception)
     async def anything(request: Request, exc: Exception):
         log.exception("unexpected error")
         return respond(request, 500, "internal_error", "Lỗi nội bộ, vui lòng báo cho quản trị hệ thống.",
                        f"Internal error: {type(exc).__name__}")
-
-
-def _project_errors() -> list[type]:
-    from ocr.errors import PageInputError
-    from signing.errors import SigningError
-    from storage.errors import StorageError
-
-    from ..errors import UserError
-
-    return [UserError, PageInputError, StorageError, SigningError]

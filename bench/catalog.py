@@ -13,10 +13,9 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from digitize.codes import check_character
 from samples.texts import PROVINCES, SENTENCES
 from storage.catalog import Catalog
-
-from .codes import check_character
 
 KINDS = ["admin", "admin", "cccd", "birth", "other"]
 SEARCHES = ["quyết định", "quyet dinh", "bộ phận một cửa", "bo phan mot cua", "dữ liệu điện tử",

@@ -4,11 +4,10 @@ from __future__ import annotations
 from fastapi import Request, UploadFile
 from fastapi.responses import Response
 
-from storage import layout
-
+from .. import archive
+from ..errors import NotFoundError, TooLargeError
 from ..services import Services
 from .auth import Caller
-from .errors import ApiError
 
 
 def services(request: Request) -> Services:
@@ -22,7 +21,7 @@ def queue(request: Request):
 def document_or_404(request: Request, code: str) -> dict:
     doc = services(request).catalog.get(code.strip().upper())
     if doc is None:
-        raise ApiError(404, "document_not_found", f"Không có giấy tờ mã {code}.", f"No document {code}.")
+        raise NotFoundError("document_not_found", f"Không có giấy tờ mã {code}.", f"No document {code}.")
     return doc
 
 
@@ -41,14 +40,14 @@ async def read_limited(upload: UploadFile, limit: int) -> bytes:
     while chunk := await upload.read(CHUNK):
         size += len(chunk)
         if size > limit:
-            raise ApiError(413, "file_too_large", f"Tệp {upload.filename} quá lớn (tối đa {limit // CHUNK} MB).",
+            raise TooLargeError("file_too_large", f"Tệp {upload.filename} quá lớn (tối đa {limit // CHUNK} MB).",
                            f"{upload.filename} is larger than {limit} bytes.")
         parts.append(chunk)
     return b"".join(parts)
 
 
 def pdf_response(request: Request, doc: dict) -> Response:
-    data = services(request).store.get(layout.document_key(doc["code"], "signed.pdf"))
+    data = archive.signed_pdf(services(request).store, doc["code"])
     return Response(data, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{doc["code"]}.pdf"'})
 

@@ -1,0 +1,180 @@
+"""The document archive: the only place that knows which objects make up a stored document.
+
+A document is its signed PDF, its OCR words, its e-form and, written last, its manifest: a
+document exists once its manifest does. The manifest is typed (`Manifest`); the catalog row is
+made from it here too, so the catalog never reads the warehouse's layout on its own.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from pydantic import BaseModel, ConfigDict, Field
+
+import ocr
+from common.clock import iso_date
+from storage import ObjectStore, StoredObject, layout, sha256_hex
+
+MANIFEST_SCHEMA = 1
+SIGNED_PDF, OCR_JSON, FIELDS_JSON = "signed.pdf", "ocr.json", "fields.json"
+_TYPES = {"pdf": "application/pdf", "tiff": "image/tiff", "png": "image/png", "jpeg": "image/jpeg"}
+
+
+class ObjectRef(BaseModel):
+    key: str
+    sha256: str
+    size: int
+
+
+class OriginalRef(ObjectRef):
+    filename: str
+    type: str
+
+
+class Agency(BaseModel):
+    id: str
+    name: str
+
+
+class DocumentObjects(BaseModel):
+    signed_pdf: ObjectRef
+    ocr: ObjectRef
+    fields: ObjectRef
+
+
+class Manifest(BaseModel):
+    """What a stored document is made of and where it came from (documents/<code>/manifest.json)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    schema_version: int = Field(MANIFEST_SCHEMA, alias="schema")
+    code: str
+    kind: str
+    title: str | None = None
+    code_scope: str | None = None
+    code_sequence: int | None = None
+    owner_id: str | None = None
+    dossier_code: str | None = None
+    agency: Agency
+    pages: int
+    created_at: str
+    original: OriginalRef
+    objects: DocumentObjects
+    seconds: dict[str, float] = Field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+@dataclass
+class NewDocument:
+    """Everything the pipeline made for one paper, ready to be stored."""
+
+    code: str
+    kind: str
+    title: str
+    code_scope: str
+    code_sequence: int
+    owner_id: str | None
+    dossier_code: str | None
+    agency: Agency
+    original_sha256: str
+    original_size: int
+    original_filename: str
+    original_type: str
+    signed_pdf: bytes
+    pages: list[ocr.PageText]
+    fields: dict
+    seconds: dict[str, float]
+
+
+@dataclass
+class StoredDocument:
+    manifest: Manifest
+    pdf: bytes
+    fields: dict
+
+
+def content_type(file_type: str) -> str:
+    return _TYPES[file_type]
+
+
+def keep_original(store: ObjectStore, data: bytes, retain_years: int) -> str:
+    """The file as received, stored once per content; returns its SHA-256."""
+    sha = sha256_hex(data)
+    store.put(layout.original_key(sha), data, content_type(ocr.sniff_type(data)), retain_years=retain_years)
+    return sha
+
+
+def store_document(store: ObjectStore, doc: NewDocument, retain_years: int) -> Manifest:
+    """The document's objects under retention, then its manifest, last."""
+    ocr_json = json.dumps({"code": doc.code, "pages": [p.to_json() for p in doc.pages]}, ensure_ascii=False)
+
+    def put(name: str, data: bytes, mime: str) -> StoredObject:
+        return store.put(layout.document_key(doc.code, name), data, mime, retain_years=retain_years)
+
+    objects = {
+        "signed_pdf": put(SIGNED_PDF, doc.signed_pdf, "application/pdf"),
+        "ocr": put(OCR_JSON, ocr_json.encode(), "application/json"),
+        "fields": put(FIELDS_JSON, json.dumps(doc.fields, ensure_ascii=False).encode(), "application/json"),
+    }
+    manifest = Manifest(
+        code=doc.code, kind=doc.kind, title=doc.title, code_scope=doc.code_scope, code_sequence=doc.code_sequence,
+        owner_id=doc.owner_id, dossier_code=doc.dossier_code, agency=doc.agency, pages=len(doc.pages),
+        created_at=datetime.now(timezone.utc).isoformat(),
+        original=OriginalRef(key=layout.original_key(doc.original_sha256), sha256=doc.original_sha256,
+                             size=doc.original_size, filename=doc.original_filename, type=doc.original_type),
+        objects=DocumentObjects(**{name: ObjectRef(key=o.key, sha256=o.sha256, size=o.size)
+                                   for name, o in objects.items()}),
+        seconds=dict(doc.seconds),
+    )
+    store.put(layout.manifest_key(doc.code), json.dumps(manifest.to_json(), ensure_ascii=False, indent=1).encode(),
+              "application/json", retain_years=retain_years)
+    return manifest
+
+
+def has_document(store: ObjectStore, code: str) -> bool:
+    return store.exists(layout.manifest_key(code))
+
+
+def load_manifest(store: ObjectStore, code: str) -> Manifest:
+    return Manifest.model_validate(json.loads(store.get(layout.manifest_key(code))))
+
+
+def load_document(store: ObjectStore, code: str) -> StoredDocument:
+    manifest = load_manifest(store, code)
+    pdf = store.get(manifest.objects.signed_pdf.key)
+    fields = json.loads(store.get(manifest.objects.fields.key))
+    return StoredDocument(manifest=manifest, pdf=pdf, fields=fields)
+
+
+def signed_pdf(store: ObjectStore, code: str) -> bytes:
+    return store.get(layout.document_key(code, SIGNED_PDF))
+
+
+def ocr_pages(store: ObjectStore, code: str) -> list[dict]:
+    """The stored OCR of each page: text, words with boxes, codes (ocr.PageText.to_json)."""
+    return json.loads(store.get(layout.document_key(code, OCR_JSON)))["pages"]
+
+
+def fields_key(code: str, version: int = 1) -> str:
+    """The e-form's first version is fields.json; corrections are fields.v<N>.json."""
+    return layout.document_key(code, FIELDS_JSON if version == 1 else f"fields.v{version}.json")
+
+
+def catalog_row(manifest: Manifest, text: str, fields: dict) -> dict:
+    """What the catalog keeps of a stored document: from its manifest, OCR text and e-form."""
+    return {
+        "code": manifest.code, "owner_id": manifest.owner_id, "kind": manifest.kind,
+        "agency_id": manifest.agency.id, "dossier_code": manifest.dossier_code,
+        "original_sha256": manifest.original.sha256, "signed_sha256": manifest.objects.signed_pdf.sha256,
+        "pages": manifest.pages, "title": manifest.title, "created_at": datetime.fromisoformat(manifest.created_at),
+        "text": text, **catalog_dates(fields.get("fields", {})),
+    }
+
+
+def catalog_dates(fields: dict) -> dict:
+    """The dates the catalog answers 'still valid on' with, from an e-form's fields."""
+    return {"issued_on": iso_date(fields.get("date", {}).get("value")),
+            "valid_until": iso_date(fields.get("expiry", {}).get("value"))}

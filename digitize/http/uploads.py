@@ -1,0 +1,80 @@
+"""What the API's intake routes and the intake web page share: receiving files, a job's view."""
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import PurePath
+
+from fastapi import Path, Request, UploadFile
+from fastapi.responses import StreamingResponse
+
+from common.errors import AppError
+
+from ..errors import NotFoundError, TooLargeError
+from ..intake import finished_code, submit
+from ..jobqueue import ENDED
+from ..pipeline import Submission
+from . import state
+
+JobId = Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the receipt id returned by the upload")
+
+
+def safe_name(name: str | None) -> str:
+    """Only the last part of what the client calls the file: no directories, no path tricks."""
+    base = PurePath((name or "").replace("\\", "/")).name.strip().lstrip(".")
+    return base[:200] or "upload"
+
+
+async def receive_files(request: Request, files: list[UploadFile], owner_id: str | None, kind: str | None,
+                        dossier_code: str | None) -> dict:
+    """Each file stored and queued (a receipt), or refused with its reason; all refused is an error."""
+    services = state.services(request)
+    settings = services.settings
+    if len(files) > settings.max_upload_files:
+        raise TooLargeError("too_many_files", f"Quá nhiều tệp (tối đa {settings.max_upload_files}).",
+                            f"At most {settings.max_upload_files} files per upload.")
+    receipts, refused = [], []
+    for upload_file in files:
+        name = safe_name(upload_file.filename)
+        data = await state.read_limited(upload_file, settings.max_file_bytes)
+        sub = Submission(data, name, owner_id, kind, dossier_code)
+        try:
+            receipt = await asyncio.to_thread(submit, sub, services, state.queue(request))
+        except AppError as exc:  # one bad file does not sink the others; each gets its reason
+            refused.append((name, exc))
+            continue
+        receipts.append(receipt.to_json())
+    if not receipts and refused:
+        raise refused[0][1]
+    return {"receipts": receipts,
+            "rejected": [{"file": name, "code": e.code, "message": e.message_vi, "message_en": e.message_en}
+                         for name, e in refused]}
+
+
+def job_view(request: Request, job_id: str) -> dict:
+    """The job as the queue knows it; once the queue has forgotten it, its result from the warehouse."""
+    view = state.queue(request).job(job_id)
+    if view is None:
+        code = finished_code(state.services(request), job_id)
+        if code is None:
+            raise NotFoundError("job_not_found", "Không có công việc này.", f"No job {job_id}.")
+        return {"id": job_id, "status": "finished", "code": code, "progress": None}
+    return view.to_json()
+
+
+def job_event_stream(request: Request, job_id: str) -> StreamingResponse:
+    """The job's view each time it changes, as server-sent events, until it ends."""
+    job_view(request, job_id)  # 404 now rather than inside the stream
+
+    async def events():
+        last = None
+        while True:
+            view = await asyncio.to_thread(job_view, request, job_id)
+            if view != last:
+                yield f"data: {json.dumps(view, ensure_ascii=False)}\n\n"
+                last = view
+            if view["status"] in ENDED or await request.is_disconnected():
+                return
+            await asyncio.sleep(0.5)
+
+    return StreamingResponse(events(), media_type="text/event-stream")

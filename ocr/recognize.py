@@ -1,0 +1,97 @@
+"""Pages in, recognized pages out: the OCR stages chained for one document."""
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from typing import Callable
+
+import numpy as np
+
+from . import codes
+from .engine import OcrEngine
+from .model import FAIR_CONF, PageText, SourcePage, confident_chars
+from .prepare import prepare_page
+from .reread import reread_dates
+from .small_print import reread_small_print
+from .tesseract import TesseractEngine
+from .textpdf import DEFAULT_JPEG_QUALITY, PageImage, PdfPage, encode_page_image
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
+
+
+@dataclass
+class PageResult:
+    text: PageText
+    image: PageImage | None  # None for born-digital pages kept as they are
+
+    def pdf_page(self) -> PdfPage:
+        return PdfPage(text=self.text, image=self.image)
+
+
+def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: bool = True,
+             jpeg_quality: int = DEFAULT_JPEG_QUALITY) -> PageResult:
+    """One page read: upright, level, cleaned, recognized, its codes found, its picture encoded.
+    `engine` defaults to Tesseract with the Vietnamese model."""
+    engine = engine or TesseractEngine()
+    if page.image is None:
+        words = page.words or []
+        text = PageText(index=page.index, width=round(page.width_pt), height=round(page.height_pt), dpi=72.0,
+                        source="text-layer", orientation=0, skew=0.0, words=words)
+        return PageResult(text=text, image=None)
+    prepared = prepare_page(page, engine)
+    seconds = dict(prepared.seconds)
+    t = time.perf_counter()
+    words = engine.words(prepared.for_ocr, prepared.dpi)
+    if _doubtful(words):
+        # Orientation guessed wrong on pages with little running text (an id card photocopy):
+        # the page read upside down is all low-confidence garbage. Try it the other way up.
+        turned = np.ascontiguousarray(np.rot90(prepared.for_ocr, 2))
+        other = engine.words(turned, prepared.dpi)
+        if confident_chars(other) > confident_chars(words):
+            log.info("page %d read better turned 180 degrees", page.index + 1)
+            words = other
+            prepared = replace(prepared, for_ocr=turned, display=np.ascontiguousarray(np.rot90(prepared.display, 2)),
+                               orientation=(prepared.orientation + 180) % 360)
+    words = reread_small_print(engine, prepared.for_ocr, words, prepared.dpi)
+    words = reread_dates(engine, prepared.for_ocr, words, prepared.dpi)
+    seconds["recognize"] = time.perf_counter() - t
+    t = time.perf_counter()
+    found = codes.read_barcodes(prepared.display, prepared.dpi)
+    mrz = codes.read_mrz(engine, prepared.for_ocr, words, prepared.dpi)
+    found += [mrz] if mrz else []
+    seconds["codes"] = time.perf_counter() - t
+    image = None
+    if keep_image:
+        t = time.perf_counter()
+        image = encode_page_image(prepared.display, prepared.dpi, flattened=prepared.for_ocr, quality=jpeg_quality)
+        seconds["encode_image"] = time.perf_counter() - t
+    h, w = prepared.display.shape[:2]
+    text = PageText(index=page.index, width=w, height=h, dpi=prepared.dpi, source="ocr",
+                    orientation=prepared.orientation, skew=prepared.skew, words=words, seconds=seconds,
+                    codes=found)
+    return PageResult(text=text, image=image)
+
+
+def _doubtful(words: list) -> bool:
+    confs = [w.conf for w in words if w.conf >= 0]
+    return not confs or sum(confs) / len(confs) < FAIR_CONF
+
+
+def ocr_pages(pages: list[SourcePage], engine: OcrEngine | None = None, *, jobs: int = 2, keep_images: bool = True,
+              jpeg_quality: int = DEFAULT_JPEG_QUALITY, progress: Progress | None = None) -> list[PageResult]:
+    """All pages, in order. Threads suffice: OpenCV releases the GIL and Tesseract runs as its own process."""
+    done = 0
+    results: list[PageResult | None] = [None] * len(pages)
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(pages)))) as pool:
+        futures = {pool.submit(ocr_page, p, engine, keep_image=keep_images, jpeg_quality=jpeg_quality): i for i, p in enumerate(pages)}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            done += 1
+            if progress:
+                progress(done, len(pages))
+    return [r for r in results if r is not None]
+

@@ -1,0 +1,76 @@
+"""The whole pipeline in-process with a replayed OCR engine: no Tesseract, fast enough for every run.
+The real engine runs in tests/test_cli.py and tests/integration/ on the same sample page."""
+import io
+import time
+
+import numpy as np
+import pdfplumber
+import pikepdf
+import pytest
+
+from digitize import archive
+from digitize.pipeline import Submission, process
+from digitize.services import Services
+from digitize.settings import Settings
+from ocr import Word
+from ocr.reread import reread_dates
+from signing import Stamp, sign_pdf
+
+from .data.record_words import RECORDED, small_page
+from .fakes import ReplayEngine
+
+OWNER = "001090012345"
+
+
+@pytest.fixture
+def services(tmp_path) -> Services:
+    services = Services(Settings(home=tmp_path, ocr_jobs=1))
+    services.engine = ReplayEngine.from_json(RECORDED)
+    # Once per process or home, not part of a document's time: the development certificate, the
+    # catalog's migrations, and the first signature's imports and font.
+    services.catalog.count()
+    blank = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(blank)
+    sign_pdf(blank.getvalue(), services.signer, Stamp("", "", "", "", ""))
+    return services
+
+
+def test_pipeline_with_the_replayed_engine_runs_in_under_a_second(services):
+    page = small_page()
+    started = time.perf_counter()
+    outcome = process(Submission(page, "trang.png", OWNER, None, "H40.27-261124-0001"), services)
+    elapsed = time.perf_counter() - started
+
+    assert elapsed < 1.0, f"{elapsed:.2f} s: {outcome.seconds}"
+    assert outcome.manifest.kind == "admin" and outcome.fields["fields"]["number"]["value"] == "2059/KH-UBND"
+    assert "words" in services.engine.calls
+    stored = archive.load_document(services.store, outcome.code)
+    assert stored.manifest.objects == outcome.manifest.objects and stored.pdf == outcome.pdf
+    assert stored.manifest.objects.signed_pdf.sha256 == outcome.sha256
+    assert services.catalog.get(outcome.code)["signed_sha256"] == outcome.sha256
+    with pdfplumber.open(io.BytesIO(outcome.pdf)) as pdf:  # the replayed words became the text layer
+        assert "Dương Văn Trung" in " ".join((pdf.pages[0].extract_text() or "").split())
+    again = process(Submission(page, "trang.png", OWNER), services)
+    assert again.already_on_file and again.duplicate == "same_file" and again.code == outcome.code
+
+
+def _date_line(conf: float) -> list[Word]:
+    texts = ["Kon", "Tum,", "ngày", "06", "tháng", "10", "năm", "2022"]
+    return [Word(t, 100 + 60 * i, 50, 50, 20, conf if t == "06" else 96.0, 1, 1, 1) for i, t in enumerate(texts)]
+
+
+def test_an_unsure_number_of_the_date_line_is_read_again_enlarged():
+    grey = np.full((200, 800), 255, np.uint8)
+    engine = ReplayEngine([], lines=["Kon Tum, ngày 08 tháng 10 năm 2022"])
+    words = reread_dates(engine, grey, _date_line(94.0), 300)
+    assert [w.text for w in words][3] == "08" and engine.calls == ["line"]
+
+
+def test_a_sure_date_line_or_a_disagreeing_reread_keeps_the_first_reading():
+    grey = np.full((200, 800), 255, np.uint8)
+    sure = ReplayEngine([], lines=["Kon Tum, ngày 08 tháng 10 năm 2022"])
+    assert [w.text for w in reread_dates(sure, grey, _date_line(96.0), 300)][3] == "06" and sure.calls == []
+    other = ReplayEngine([], lines=["Kon Turn, ngày 08 tháng 10 năm 2022"])  # another word differs: not trusted
+    assert [w.text for w in reread_dates(other, grey, _date_line(90.0), 300)][3] == "06"
