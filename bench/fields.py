@@ -48,10 +48,10 @@ def judge(path: str) -> dict:
     found = extract_fields(pages)
     expected_kind = meta.get("kind", "admin")
     truth = truth_of(meta)
-    got = {name: found["fields"].get(name, {}).get("value") for name in truth}
+    got = {name: found.value(name) for name in truth}
     return {"name": image.name, "group": group_of(meta), "level": int(meta.get("level", 0)),
-            "classified": found["classification"]["kind"] == expected_kind,
-            "kind_got": found["classification"]["kind"],
+            "classified": found.classification.kind == expected_kind,
+            "kind_got": found.classification.kind,
             "fields": {name: same(name, truth[name], got[name]) for name in truth},
             "misses": [f"{name}: want {truth[name]!r}, got {got[name]!r}" for name in truth
                        if not same(name, truth[name], got[name])]}

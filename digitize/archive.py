@@ -16,6 +16,8 @@ import ocr
 from common.clock import iso_date
 from storage import ObjectStore, StoredObject, layout, sha256_hex
 
+from .fields.form import EForm, FormField
+
 MANIFEST_SCHEMA = 1
 SIGNED_PDF, OCR_JSON, FIELDS_JSON = "signed.pdf", "ocr.json", "fields.json"
 _TYPES = {"pdf": "application/pdf", "tiff": "image/tiff", "png": "image/png", "jpeg": "image/jpeg"}
@@ -85,7 +87,7 @@ class NewDocument:
     original_type: str
     signed_pdf: bytes
     pages: list[ocr.PageText]
-    fields: dict
+    form: EForm
     seconds: dict[str, float]
 
 
@@ -93,7 +95,7 @@ class NewDocument:
 class StoredDocument:
     manifest: Manifest
     pdf: bytes
-    fields: dict
+    form: EForm  # as extracted (version 1)
 
 
 def content_type(file_type: str) -> str:
@@ -117,7 +119,7 @@ def store_document(store: ObjectStore, doc: NewDocument, retain_years: int) -> M
     objects = {
         "signed_pdf": put(SIGNED_PDF, doc.signed_pdf, "application/pdf"),
         "ocr": put(OCR_JSON, ocr_json.encode(), "application/json"),
-        "fields": put(FIELDS_JSON, json.dumps(doc.fields, ensure_ascii=False).encode(), "application/json"),
+        "fields": put(FIELDS_JSON, json.dumps(doc.form.to_json(), ensure_ascii=False).encode(), "application/json"),
     }
     manifest = Manifest(
         code=doc.code, kind=doc.kind, title=doc.title, code_scope=doc.code_scope, code_sequence=doc.code_sequence,
@@ -145,8 +147,8 @@ def load_manifest(store: ObjectStore, code: str) -> Manifest:
 def load_document(store: ObjectStore, code: str) -> StoredDocument:
     manifest = load_manifest(store, code)
     pdf = store.get(manifest.objects.signed_pdf.key)
-    fields = json.loads(store.get(manifest.objects.fields.key))
-    return StoredDocument(manifest=manifest, pdf=pdf, fields=fields)
+    form = EForm.model_validate_json(store.get(manifest.objects.fields.key))
+    return StoredDocument(manifest=manifest, pdf=pdf, form=form)
 
 
 def signed_pdf(store: ObjectStore, code: str) -> bytes:
@@ -163,18 +165,20 @@ def fields_key(code: str, version: int = 1) -> str:
     return layout.document_key(code, FIELDS_JSON if version == 1 else f"fields.v{version}.json")
 
 
-def catalog_row(manifest: Manifest, text: str, fields: dict) -> dict:
+def catalog_row(manifest: Manifest, text: str, form: EForm) -> dict:
     """What the catalog keeps of a stored document: from its manifest, OCR text and e-form."""
     return {
         "code": manifest.code, "owner_id": manifest.owner_id, "kind": manifest.kind,
         "agency_id": manifest.agency.id, "dossier_code": manifest.dossier_code,
         "original_sha256": manifest.original.sha256, "signed_sha256": manifest.objects.signed_pdf.sha256,
         "pages": manifest.pages, "title": manifest.title, "created_at": datetime.fromisoformat(manifest.created_at),
-        "text": text, **catalog_dates(fields.get("fields", {})),
+        "text": text, **catalog_dates(form.fields),
     }
 
 
-def catalog_dates(fields: dict) -> dict:
+def catalog_dates(fields: dict[str, FormField]) -> dict:
     """The dates the catalog answers 'still valid on' with, from an e-form's fields."""
-    return {"issued_on": iso_date(fields.get("date", {}).get("value")),
-            "valid_until": iso_date(fields.get("expiry", {}).get("value"))}
+    def value(name: str) -> str | None:
+        return fields[name].value if name in fields else None
+
+    return {"issued_on": iso_date(value("date")), "valid_until": iso_date(value("expiry"))}

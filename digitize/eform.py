@@ -10,7 +10,6 @@ its exact bytes with the agency's key: a detached CAdES signature in fields.v<N>
 """
 from __future__ import annotations
 
-import copy
 import json
 import re
 import unicodedata
@@ -22,6 +21,7 @@ from storage import StorageError, layout
 
 from .archive import catalog_dates, fields_key
 from .errors import ConflictError, InvalidFieldError, NotFoundError
+from .fields.form import EForm, FieldChange, FormField, SignOff
 from .services import Services
 
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -44,73 +44,74 @@ def versions(services: Services, code: str) -> list[int]:
     return [1, *sorted(found)]
 
 
-def load(services: Services, code: str, version: int | None = None) -> dict:
+def load(services: Services, code: str, version: int | None = None) -> EForm:
     """An e-form version (the latest by default), with `version` and `versions` set."""
     known = versions(services, code)
     version = version or known[-1]
     if version not in known:
         raise NotFoundError("version_not_found", f"Không có phiên bản {version} của biểu mẫu.",
-                        f"No e-form version {version}.")
-    form = json.loads(services.store.get(version_key(code, version)))
-    form.setdefault("corrections", [])
-    form["version"], form["versions"] = version, known
-    for f in form.get("fields", {}).values():
-        f.setdefault("verified", f.get("source") == "human")
+                            f"No e-form version {version}.")
+    form = EForm.model_validate_json(services.store.get(version_key(code, version)))
+    form.corrections = list(form.corrections)  # always served, even for version 1 (none)
+    form.version, form.versions = version, known
+    for f in form.fields.values():
+        if "verified" not in f.model_fields_set:
+            f.verified = f.source == "human"
     return form
 
 
 def correct(services: Services, code: str, *, based_on: int, values: dict[str, str], confirm: list[str],
-            who: str, kind: str, sign_off: bool = False) -> dict:
+            who: str, kind: str, sign_off: bool = False) -> EForm:
     """A new version with `values` changed (source 'human') and `confirm`ed fields marked verified.
 
     `based_on` is the version the clerk was looking at; if another was saved since, nothing is
     written and the clerk is asked to reload.
     """
     current = load(services, code)
-    if based_on != current["version"]:
-        raise _conflict(current["version"])
+    if based_on != current.version:
+        raise _conflict(current.version)
     if not values and not confirm and not sign_off:
         raise InvalidFieldError("nothing_to_save", "Không có thay đổi nào để lưu.", "Nothing to change or confirm.")
-    form = copy.deepcopy(current)
-    fields = form.setdefault("fields", {})
+    form = current.model_copy(deep=True)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     changes = []
     for name, value in values.items():
         value = _checked(name, value)
-        old = fields.get(name)
-        if old is not None and old.get("value") == value:
+        old = form.fields.get(name)
+        if old is not None and old.value == value:
             confirm = [*confirm, name]
             continue
-        fields[name] = {**(old or {"raw": "", "page": 1, "box": None}), "value": value, "confidence": 1.0,
-                        "source": "human", "verified": True, "verified_by": who, "verified_at": now,
-                        "machine_value": (old or {}).get("machine_value", (old or {}).get("value"))}
-        changes.append({"field": name, "old": old.get("value") if old else None, "new": value, "by": who, "at": now})
+        base = old.model_dump(exclude_unset=True) if old else {"raw": "", "page": 1, "box": None}
+        machine = old.machine_value if old and old.machine_value is not None else (old.value if old else None)
+        form.fields[name] = FormField(**{**base, "value": value, "confidence": 1.0, "source": "human",
+                                         "verified": True, "verified_by": who, "verified_at": now,
+                                         "machine_value": machine})
+        changes.append(FieldChange(field=name, old=old.value if old else None, new=value, by=who, at=now))
     for name in confirm:
-        if name not in fields:
-            raise InvalidFieldError("unknown_field", f"Biểu mẫu không có trường {name!r}.", f"The e-form has no field {name!r}.")
-        if not fields[name].get("verified"):
-            fields[name].update(verified=True, verified_by=who, verified_at=now)
-            changes.append({"field": name, "old": fields[name]["value"], "new": fields[name]["value"], "by": who,
-                            "at": now, "confirmed": True})
-    form.update(kind=kind, version=current["version"] + 1, based_on=current["version"], saved_by=who, saved_at=now,
-                corrections=changes)
-    form.pop("versions", None)
-    form.pop("signed_off", None)
-    if sign_off:
-        form["signed_off"] = {"by": who, "at": now}
+        if name not in form.fields:
+            raise InvalidFieldError("unknown_field", f"Biểu mẫu không có trường {name!r}.",
+                                    f"The e-form has no field {name!r}.")
+        field = form.fields[name]
+        if not field.verified:
+            field.verified, field.verified_by, field.verified_at = True, who, now
+            changes.append(FieldChange(field=name, old=field.value, new=field.value, by=who, at=now, confirmed=True))
+    new = EForm(**{**form.model_dump(exclude_unset=True, exclude={"versions", "signed_off", "fields"}),
+                   "fields": form.fields, "kind": kind, "version": current.version + 1,
+                   "based_on": current.version, "saved_by": who, "saved_at": now, "corrections": changes,
+                   **({"signed_off": SignOff(by=who, at=now)} if sign_off else {})})
     try:
-        services.store.put(version_key(code, form["version"]), json.dumps(form, ensure_ascii=False).encode(),
+        services.store.put(version_key(code, new.version), json.dumps(new.to_json(), ensure_ascii=False).encode(),
                            "application/json", retain_years=services.settings.retention_for(kind))
     except StorageError as exc:
         if exc.code == "object_locked":  # somebody saved this version a moment ago
-            raise _conflict(form["version"]) from exc
+            raise _conflict(new.version) from exc
         raise
     if sign_off:
-        data = services.store.get(version_key(code, form["version"]))
-        services.store.put(signature_key(code, form["version"]), sign_detached(data, services.signer),
+        data = services.store.get(version_key(code, new.version))
+        services.store.put(signature_key(code, new.version), sign_detached(data, services.signer),
                            "application/pkcs7-signature", retain_years=services.settings.retention_for(kind))
-    refresh_catalog_dates(services, code, form)
-    return load(services, code, form["version"])
+    refresh_catalog_dates(services, code, new)
+    return load(services, code, new.version)
 
 
 def signature(services: Services, code: str, version: int) -> dict | None:
@@ -123,17 +124,18 @@ def signature(services: Services, code: str, version: int) -> dict | None:
     return {"version": version, **report.to_json()}
 
 
-def refresh_catalog_dates(services: Services, code: str, form: dict) -> None:
-    services.catalog.set_dates(code, **catalog_dates(form.get("fields", {})))
+def refresh_catalog_dates(services: Services, code: str, form: EForm) -> None:
+    services.catalog.set_dates(code, **catalog_dates(form.fields))
 
 
 def history(services: Services, code: str) -> list[dict]:
     """Every version after the first: who saved it, when, what it changed, and its sign-off if any."""
     out = []
     for version in versions(services, code)[1:]:
-        form = json.loads(services.store.get(version_key(code, version)))
-        out.append({"version": version, "saved_by": form.get("saved_by"), "saved_at": form.get("saved_at"),
-                    "corrections": form.get("corrections", []), "signed_off": form.get("signed_off")})
+        form = EForm.model_validate_json(services.store.get(version_key(code, version)))
+        stored = form.to_json()
+        out.append({"version": version, "saved_by": form.saved_by, "saved_at": form.saved_at,
+                    "corrections": stored.get("corrections", []), "signed_off": stored.get("signed_off")})
     return out
 
 

@@ -23,7 +23,7 @@ from . import archive, duplicates
 from .archive import Agency, Manifest, NewDocument
 from .codes import check_kind, check_owner_id, parse_dossier_code
 from .errors import TooLargeError
-from .fields import extract_fields
+from .fields import EForm, extract_fields
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class Outcome:
     code: str
     pdf: bytes
     manifest: Manifest
-    fields: dict
+    form: EForm
     page_texts: list[ocr.PageText] = field(default_factory=list)
     duplicate: str | None = None  # "same_file" or "rescan" when the paper was already on file
 
@@ -86,7 +86,7 @@ class Outcome:
             "kind": self.manifest.kind,
             "owner_id": self.manifest.owner_id,
             "dossier_code": self.manifest.dossier_code,
-            "fields": self.fields.get("fields", {}),
+            "fields": self.form.to_json()["fields"],
             "objects": self.manifest.objects.model_dump(),
             "seconds": self.seconds,
         }
@@ -137,15 +137,15 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
                                 progress=(lambda d, n: progress("ocr", d, n)) if progress else None)
     texts = [r.text for r in results]
     with timer.stage("fields"):
-        fields = extract_fields(texts, sub.kind)
-    kind = fields["kind"]
+        form = extract_fields(texts, sub.kind)
+    kind = form.kind
     rescan = duplicates.rescan_of(services, sub.owner_id, kind, texts)
     if rescan is not None:
         return on_file_outcome(services, rescan, sub.dossier_code, "rescan")
     with timer.stage("code"):
         code, scope, sequence = _allocate_code(services, clock.today(), kind)
     with timer.stage("pdf"):
-        info = ocr.PdfInfo(title=_title(fields, sub.filename), author=settings.agency_name,
+        info = ocr.PdfInfo(title=_title(form, sub.filename), author=settings.agency_name,
                            subject=f"{kind} {sub.dossier_code or ''}".strip(), document_code=code)
         pdf = ocr.build_pdf([r.pdf_page() for r in results], info,
                             source_pdf=sub.data if any(r.image is None for r in results) else None)
@@ -163,11 +163,11 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
             agency=Agency(id=services.agency_id, name=settings.agency_name),
             original_sha256=received.original_sha256, original_size=len(sub.data),
             original_filename=sub.filename, original_type=received.file.type,
-            signed_pdf=signed, pages=texts, fields=fields, seconds=timer.seconds)
+            signed_pdf=signed, pages=texts, form=form, seconds=timer.seconds)
         manifest = archive.store_document(services.store, new, settings.retention_for(kind))
-        services.catalog.add_document(archive.catalog_row(manifest, "\n\f".join(t.text for t in texts), fields))
+        services.catalog.add_document(archive.catalog_row(manifest, "\n\f".join(t.text for t in texts), form))
     manifest.seconds = dict(timer.seconds)
-    return Outcome(code=code, pdf=signed, manifest=manifest, fields=fields, page_texts=texts)
+    return Outcome(code=code, pdf=signed, manifest=manifest, form=form, page_texts=texts)
 
 
 def on_file_outcome(services: Services, code: str, dossier_code: str | None, duplicate: str) -> Outcome:
@@ -178,7 +178,7 @@ def on_file_outcome(services: Services, code: str, dossier_code: str | None, dup
 
 def load_outcome(code: str, services: Services, *, duplicate: str | None = None) -> Outcome:
     stored = archive.load_document(services.store, code)
-    return Outcome(code=code, pdf=stored.pdf, manifest=stored.manifest, fields=stored.fields, duplicate=duplicate)
+    return Outcome(code=code, pdf=stored.pdf, manifest=stored.manifest, form=stored.form, duplicate=duplicate)
 
 
 def link_dossier(services: Services, code: str, dossier_code: str | None) -> None:
@@ -200,8 +200,7 @@ def _allocate_code(services: Services, day: date, kind: str) -> tuple[str, str, 
     return fmt.format(agency=services.agency_id, day=day, sequence=seq, kind=kind), scope, seq
 
 
-def _title(fields: dict, filename: str) -> str:
-    f = fields.get("fields", {})
-    if "doc_type" in f:
-        return " ".join(x for x in (f["doc_type"]["value"], f.get("number", {}).get("value", "")) if x)
+def _title(form: EForm, filename: str) -> str:
+    if "doc_type" in form.fields:
+        return " ".join(x for x in (form.value("doc_type"), form.value("number")) if x)
     return filename

@@ -27,15 +27,17 @@ def services(home) -> Services:
 def test_a_correction_is_a_new_version_with_who_when_old_and_new(services):
     form = eform.correct(services, CODE, based_on=1, values={"full_name": "lê xuân  QUÂN".upper()},
                          confirm=["date_of_birth"], who="clerk-1", kind="cccd")
-    assert form["version"] == 2 and form["versions"] == [1, 2]
-    name = form["fields"]["full_name"]
-    assert (name["value"], name["source"], name["verified"], name["machine_value"]) == (
-        "LÊ XUÂN QUÂN", "human", True, "LÊ XUÂN QUẦN")
-    assert form["fields"]["date_of_birth"]["verified"] and form["fields"]["date_of_birth"]["source"] == "mrz"
-    change = next(c for c in form["corrections"] if c["field"] == "full_name")
-    assert (change["old"], change["new"], change["by"]) == ("LÊ XUÂN QUẦN", "LÊ XUÂN QUÂN", "clerk-1")
+    assert form.version == 2 and form.versions == [1, 2]
+    name = form.fields["full_name"]
+    assert (name.value, name.source, name.verified, name.machine_value) == ("LÊ XUÂN QUÂN", "human", True, "LÊ XUÂN QUẦN")
+    assert form.fields["date_of_birth"].verified and form.fields["date_of_birth"].source == "mrz"
+    change = next(c for c in form.corrections if c.field == "full_name")
+    assert (change.old, change.new, change.by) == ("LÊ XUÂN QUẦN", "LÊ XUÂN QUÂN", "clerk-1")
     # The machine's version is still there, unchanged; the history tells the story.
-    assert eform.load(services, CODE, 1)["fields"]["full_name"]["value"] == "LÊ XUÂN QUẦN"
+    assert eform.load(services, CODE, 1).value("full_name") == "LÊ XUÂN QUẦN"
+    stored = json.loads(services.store.get(eform.version_key(CODE, 2)))  # what the warehouse keeps
+    assert stored["based_on"] == 1 and stored["fields"]["full_name"]["verified_by"] == "clerk-1"
+    assert "versions" not in stored and stored["fields"]["date_of_birth"]["agrees"] == ["ocr"]
     assert [v["version"] for v in eform.history(services, CODE)] == [2]
 
 

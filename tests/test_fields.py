@@ -12,17 +12,17 @@ def test_admin_header_fields():
     page = _page(["ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TỈNH KON TUM Độc lập - Tự do - Hạnh phúc",
                   "Số: 1311/KH-UBND Kon Tum, ngày 08 tháng 5 năm 2023", "KẾ HOẠCH", "Triển khai số hóa hồ sơ"])
     result = extract_fields([page])
-    assert result["kind"] == "admin" and result["classification"]["kind"] == "admin"
-    f = result["fields"]
+    assert result.kind == "admin" and result.classification.kind == "admin"
+    f = result.to_json()["fields"]
     assert f["number"]["value"] == "1311/KH-UBND"
     assert f["place"]["value"] == "Kon Tum" and f["date"]["value"] == "2023-05-08"
     assert f["doc_type"]["value"] == "KẾ HOẠCH" and f["number"]["source"] == "ocr"
 
 
 def test_other_documents_and_impossible_dates():
-    assert extract_fields([_page(["Hóa đơn bán lẻ", "Tổng cộng 120.000 đồng"])])["kind"] == "other"
+    assert extract_fields([_page(["Hóa đơn bán lẻ", "Tổng cộng 120.000 đồng"])]).kind == "other"
     page = _page(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 5/QĐ-UBND Hà Nội, ngày 31 tháng 02 năm 2024"])
-    assert "date" not in extract_fields([page])["fields"]
+    assert "date" not in extract_fields([page]).fields
 
 
 def test_header_fields_of_a_generated_page_match_its_truth():
@@ -39,7 +39,7 @@ def test_header_fields_of_a_generated_page_match_its_truth():
     image, truth = render(page, 300)
     result = ocr_page(SourcePage(index=0, dpi=300, image=np.asarray(image)), keep_image=False)
     found = extract_fields([result.text])
-    assert found["classification"]["kind"] == "admin"
-    got = {name: found["fields"].get(name, {}).get("value") for name in truth["fields"]}
+    assert found.classification.kind == "admin"
+    got = {name: found.value(name) for name in truth["fields"]}
     assert got == truth["fields"]
-    assert found["fields"]["signer"]["box"] and 0 < found["fields"]["agency"]["confidence"] <= 1
+    assert found.fields["signer"].box and 0 < found.fields["agency"].confidence <= 1

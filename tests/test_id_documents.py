@@ -61,18 +61,18 @@ def test_a_specimen_card_read_for_real_matches_its_truth(model, covered):
     rng = random.Random(7 if covered else 5)
     person = identity.citizen(rng)
     found = _read(cccd_card.render(person, model, 300, "noto-sans", qr_covered=covered))
-    assert found["classification"]["kind"] == "cccd" and found["kind"] == "cccd"
+    assert found.classification.kind == "cccd" and found.kind == "cccd"
     truth = cccd_card.truth(person, model)
-    got = {name: found["fields"].get(name, {}).get("value") for name in truth}
+    got = {name: found.value(name) for name in truth}
     assert got == truth
-    card_id = found["fields"]["id"]
+    card_id = found.fields["id"]
     if covered:  # no QR: the MRZ vouches for the id, the printed number agrees
-        assert card_id["source"] == "mrz" and "ocr" in card_id["agrees"]
-        assert found["fields"]["place_of_birth"]["source"] == "ocr"
+        assert card_id.source == "mrz" and "ocr" in card_id.agrees
+        assert found.fields["place_of_birth"].source == "ocr"
     else:
-        assert card_id["source"] == "qr" and {"mrz", "ocr"} <= set(card_id["agrees"])
-        assert found["fields"]["residence"]["source"] == "qr"
-    assert not card_id["disagrees"] and card_id["box"]
+        assert card_id.source == "qr" and {"mrz", "ocr"} <= set(card_id.agrees)
+        assert found.fields["residence"].source == "qr"
+    assert not card_id.disagrees and card_id.box
 
 
 def test_a_birth_certificate_read_for_real_matches_its_truth():
@@ -81,19 +81,19 @@ def test_a_birth_certificate_read_for_real_matches_its_truth():
     record = birth_certificate.BirthRecord.random(random.Random(3))
     image, _ = birth_certificate.render(record, 300, "liberation-serif")
     found = _read(image)
-    assert found["classification"]["kind"] == "birth"
-    got = {name: found["fields"].get(name, {}).get("value") for name in record.truth()}
+    assert found.classification.kind == "birth"
+    got = {name: found.value(name) for name in record.truth()}
     assert all(got.values()), got
     wrong = {name: (got[name], want) for name, want in record.truth().items() if got[name] != want}
     assert len(wrong) <= 1, wrong
-    assert all(f["source"] == "ocr" and f["box"] for f in found["fields"].values())
+    assert all(f.source == "ocr" and f.box for f in found.fields.values())
 
 
 def test_an_application_is_other_with_its_label_value_pairs():
     title, pairs = application_form.random_pairs(random.Random(4))
     found = _read(application_form.render(title, pairs, 300, "dejavu-serif"))
-    assert found["kind"] == "other"
-    got = {name: f["value"] for name, f in found["fields"].items()}
+    assert found.kind == "other"
+    got = {name: f.value for name, f in found.fields.items()}
     assert {application_form.key(label): value for label, value in pairs}.items() <= got.items()
 
 

@@ -44,7 +44,7 @@ def test_pipeline_with_the_replayed_engine_runs_in_under_a_second(services):
     elapsed = time.perf_counter() - started
 
     assert elapsed < 1.0, f"{elapsed:.2f} s: {outcome.seconds}"
-    assert outcome.manifest.kind == "admin" and outcome.fields["fields"]["number"]["value"] == "2059/KH-UBND"
+    assert outcome.manifest.kind == "admin" and outcome.form.value("number") == "2059/KH-UBND"
     assert "words" in services.engine.calls
     stored = archive.load_document(services.store, outcome.code)
     assert stored.manifest.objects == outcome.manifest.objects and stored.pdf == outcome.pdf

@@ -92,22 +92,22 @@ def test_review_saves_confirms_signs_and_refuses_stale_versions(client, services
     page = client.get(f"/kiem-tra/{code}").text
     assert 'id="v-number" name="value:number" value="2059/KH-UBND"' in page
     assert re.search(r'data-page="1" data-box="\d+,\d+,\d+,\d+"', page)  # boxes for the highlight
-    version = eform.load(services, code)["version"]
+    version = eform.load(services, code).version
     form = {"csrf": csrf, "version": str(version), "page": "1", "value:number": "2059/KH-UBND",
             "value:place": "Đồng Xoài", "confirm:date": "on", "action": "sign"}
     res = client.post(f"/kiem-tra/{code}", data=form, follow_redirects=False)
     assert res.status_code == 303 and res.headers["location"].endswith("xong=ky")
     saved = eform.load(services, code)
-    assert saved["fields"]["place"]["value"] == "Đồng Xoài" and saved["fields"]["date"]["verified"]
-    assert [c["field"] for c in saved["corrections"]] == ["place", "date"]  # unchanged number not "corrected"
-    assert saved["signed_off"]["by"] == "clerk"
-    assert eform.signature(services, code, saved["version"])["intact"]
-    data = services.store.get(eform.version_key(code, saved["version"]))
-    signature = services.store.get(eform.signature_key(code, saved["version"]))
+    assert saved.value("place") == "Đồng Xoài" and saved.fields["date"].verified
+    assert [c.field for c in saved.corrections] == ["place", "date"]  # unchanged number not "corrected"
+    assert saved.signed_off.by == "clerk"
+    assert eform.signature(services, code, saved.version)["intact"]
+    data = services.store.get(eform.version_key(code, saved.version))
+    signature = services.store.get(eform.signature_key(code, saved.version))
     assert not verify_detached(data.replace("Đồng Xoài".encode(), "Đồng Xoàj".encode()), signature).intact
     stale = client.post(f"/kiem-tra/{code}", data={**form, "action": "save"})
     assert stale.status_code == 409 and "người khác lưu" in stale.text
-    bad_date = client.post(f"/kiem-tra/{code}", data={**form, "version": str(saved["version"]),
+    bad_date = client.post(f"/kiem-tra/{code}", data={**form, "version": str(saved.version),
                                                       "value:date": "17/11/2020", "action": "save"})
     assert bad_date.status_code == 422 and "Ngày không hợp lệ" in bad_date.text
 

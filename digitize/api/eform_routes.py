@@ -25,7 +25,7 @@ def read(code: str, request: Request, version: int | None = Query(None, ge=1),
     state.audit(request, caller, "read_fields", doc)
     services = state.services(request)
     form = eform.load(services, doc["code"], version)
-    return {"code": doc["code"], **form, "signature": eform.signature(services, doc["code"], form["version"])}
+    return {"code": doc["code"], **form.to_json(), "signature": eform.signature(services, doc["code"], form.version)}
 
 
 @router.patch("", summary="Sửa và xác nhận trường: lưu thành phiên bản mới (ai, khi nào, giá trị cũ và mới)")
@@ -35,7 +35,7 @@ def correct(code: str, request: Request, body: Correction = Body(...),
     form = eform.correct(state.services(request), doc["code"], based_on=body.version, values=body.values,
                          confirm=body.confirm, who=caller.name, kind=doc["kind"], sign_off=body.sign)
     state.audit(request, caller, "correct_fields", doc)
-    return {"code": doc["code"], **form}
+    return {"code": doc["code"], **form.to_json()}
 
 
 @router.get("/history", summary="Lịch sử sửa trường của giấy tờ")

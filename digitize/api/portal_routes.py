@@ -46,9 +46,9 @@ def prefill(owner_id: str, code: str, request: Request,
     doc = _owned(request, owner_id, code)
     state.audit(request, caller, "read_fields", doc)
     form = eform.load(state.services(request), doc["code"])
-    return {"code": doc["code"], "kind": form.get("kind"), "version": form["version"], "fields": {
-        name: {"value": f["value"], "verified": bool(f.get("verified")), "confidence": f.get("confidence"),
-               "source": f.get("source")} for name, f in form.get("fields", {}).items()}}
+    return {"code": doc["code"], "kind": form.kind, "version": form.version, "fields": {
+        name: {"value": f.value, "verified": f.verified, "confidence": f.confidence, "source": f.source}
+        for name, f in form.fields.items()}}
 
 
 @router.get("/documents/{code}/pdf", summary="Bản PDF đã ký số", response_class=Response,

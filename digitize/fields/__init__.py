@@ -11,6 +11,7 @@ from .admin import extract_admin
 from .birth import extract_birth
 from .cccd import extract_cccd
 from .classify import classify
+from .form import Classification, EForm, FormField
 from .labels import key_values
 from .model import Field, line_conf, union
 
@@ -27,16 +28,13 @@ def extract_other(pages: list[PageText]) -> dict[str, Field]:
     return fields
 
 
-def extract_fields(pages: list[PageText], kind: str | None = None) -> dict:
+def extract_fields(pages: list[PageText], kind: str | None = None) -> EForm:
     """The e-form for a document: its kind (the one given, or the classifier's), and its fields."""
     detected, confidence, evidence = classify(pages)
     kind = kind if kind in KINDS else detected
     fields = EXTRACTORS.get(kind, extract_other)(pages)
-    return {
-        "kind": kind,
-        "classification": {"kind": detected, "confidence": confidence, "evidence": evidence},
-        "fields": {name: asdict(f) for name, f in fields.items()},
-    }
+    return EForm(kind=kind, classification=Classification(kind=detected, confidence=confidence, evidence=evidence),
+                 fields={name: FormField(**asdict(f)) for name, f in fields.items()})
 
 
-__all__ = ["KINDS", "Field", "classify", "extract_fields"]
+__all__ = ["KINDS", "Classification", "EForm", "Field", "FormField", "classify", "extract_fields"]

@@ -47,9 +47,9 @@ def _save(request: Request, code: str, items: list[tuple[str, str]], caller: Cal
     try:
         current = eform.load(services, doc["code"], _int(posted.get("version"), 1))
         values = {name[6:]: str(value) for name, value in items if name.startswith("value:")
-                  and " ".join(str(value).split()) != current["fields"].get(name[6:], {}).get("value")}
+                  and " ".join(str(value).split()) != current.value(name[6:])}
         confirm = [name[8:] for name, _ in items if name.startswith("confirm:")]
-        eform.correct(services, doc["code"], based_on=current["version"], values=values, confirm=confirm,
+        eform.correct(services, doc["code"], based_on=current.version, values=values, confirm=confirm,
                       who=caller.name, kind=doc["kind"], sign_off=sign_off)
     except UserError as exc:
         return _review_page(request, doc["code"], page, caller, error=exc.message_vi,
@@ -75,7 +75,7 @@ def _review_page(request: Request, code: str, page: int, caller: Caller, *, erro
     return render(request, "review.html", {
         "doc": doc, "form": form, "page": page, "pages": len(sizes), "size": sizes[page - 1] if sizes else None,
         "error": error, "saved": {"luu": "Đã lưu.", "ky": "Đã lưu và ký xác nhận."}.get(done),
-        "signature": eform.signature(services, doc["code"], form["version"]) if form.get("signed_off") else None,
+        "signature": eform.signature(services, doc["code"], form.version) if form.signed_off else None,
         "review_width": REVIEW,
     }, status=status)
 
