@@ -17,9 +17,12 @@ RUN apt-get update \
       poppler-utils qpdf fonts-liberation2 fonts-dejavu-core fonts-noto-core fonts-ocr-b ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 
-# Mounted for this step only, so the wheels do not stay in a layer of the image.
+# Mounted for this step only, so the wheels do not stay in a layer of the image. A mount's content
+# is not part of the build cache's key: WHEELS (a digest of the wheelhouse) is.
+ARG WHEELS=unknown
 RUN --mount=type=bind,source=build/wheelhouse,target=/tmp/wheelhouse \
-    python3 -m venv /opt/venv \
+    echo "wheelhouse $WHEELS" \
+ && python3 -m venv /opt/venv \
  && /opt/venv/bin/pip install --no-cache-dir --no-index --find-links /tmp/wheelhouse digitize
 ENV PATH=/opt/venv/bin:$PATH
 

@@ -139,7 +139,21 @@ build_image() {
   ensure_wheelhouse
   say "building the image $IMAGE (offline pip install from build/wheelhouse)"
   local started=$SECONDS
-  quietly "$ROOT/build/image.log" "${PODMAN[@]}" build --pull=never --network=host -t "$IMAGE" -f "$ROOT/Dockerfile" "$ROOT"
-  echo "image build: $((SECONDS - started)) s" > "$ROOT/build/image-build-seconds.txt"
+  local wheels  # what the wheels hold, not when they were built
+  wheels="$("$VENV/bin/python" - "$WHEELHOUSE" <<'PY'
+import hashlib, pathlib, sys, zipfile
+digest = hashlib.sha256()
+for wheel in sorted(pathlib.Path(sys.argv[1]).glob("*.whl")):
+    with zipfile.ZipFile(wheel) as z:
+        for name in sorted(z.namelist()):
+            digest.update(name.encode() + z.read(name))
+print(digest.hexdigest()[:16])
+PY
+)"
+  quietly "$ROOT/build/image.log" "${PODMAN[@]}" build --pull=never --network=host --build-arg "WHEELS=$wheels" \
+    -t "$IMAGE" -f "$ROOT/Dockerfile" "$ROOT"
   "${PODMAN[@]}" image prune -f >/dev/null  # the images this tag replaced
+  local size; size="$("${PODMAN[@]}" image inspect --format '{{.Size}}' "$IMAGE")"
+  echo "image build: $((SECONDS - started)) s, $((size / 1000000)) MB" > "$ROOT/build/image-build.txt"
+  say "$IMAGE built in $((SECONDS - started)) s: $((size / 1000000)) MB"
 }
