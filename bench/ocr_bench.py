@@ -7,7 +7,6 @@ per page compare like with like on a noisy machine.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -52,8 +51,8 @@ def _ours(image: Path) -> tuple[ocr.PageText, float]:
 
 def _bare_tesseract(image: Path) -> tuple[str, float]:
     t = time.perf_counter()
-    out = subprocess.run(["tesseract", str(image), "-", "-l", "vie"], capture_output=True, text=True,
-                         env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
+    out = subprocess.run(["tesseract", str(image), "-", "-l", "vie"], capture_output=True,
+                         text=True).stdout
     return out, time.perf_counter() - t
 
 
@@ -71,8 +70,7 @@ def _ocrmypdf(command: list[str], image: Path, dpi: int) -> tuple[str, float]:
         out = Path(tmp) / "o.pdf"
         t = time.perf_counter()
         subprocess.run([*command, "-l", "vie", "--deskew", "--rotate-pages", "--jobs", "1", "--image-dpi",
-                        str(dpi), "--output-type", "pdf", "-q", str(image), str(out)], capture_output=True,
-                       env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+                        str(dpi), "--output-type", "pdf", "-q", str(image), str(out)], capture_output=True)
         seconds = time.perf_counter() - t
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout if out.exists() else ""
     return text, seconds
