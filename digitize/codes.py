@@ -15,20 +15,29 @@ from datetime import date, datetime
 
 from .errors import ConfigurationError, UserError
 
-AGENCY_ID = re.compile(r"^[A-Z0-9]{1,6}(?:\.[A-Z0-9]{1,6}){0,5}$")
+# ASCII only (re.ASCII): Python's \d also matches fullwidth and other scripts' digits, which would file
+# the same id under a second spelling. Codes and ids are matched whole (fullmatch), never up to a newline.
+AGENCY_ID = re.compile(r"[A-Z0-9]{1,6}(?:\.[A-Z0-9]{1,6}){0,5}", re.ASCII)
 DOSSIER_CODE = re.compile(
-    r"^(?P<agency>[A-Z0-9]{1,6}(?:\.[A-Z0-9]{1,6}){0,5})-(?P<date>\d{6})-(?:(?P<ministry>\d{2})-)?(?P<seq>\d{4,})$")
+    r"(?P<agency>[A-Z0-9]{1,6}(?:\.[A-Z0-9]{1,6}){0,5})-(?P<date>\d{6})-(?:(?P<ministry>\d{2})-)?(?P<seq>\d{4,8})",
+    re.ASCII)
+MAX_CODE_LENGTH = 64  # the catalog's code columns hold 80
 DEFAULT_TEMPLATE = "{agency}-{date:%y%m%d}-{seq:06d}-{check}"  # e.g. H40.27-261124-000123-BB
 _DATE_FORMATS = {"%y%m%d": r"\d{6}", "%Y%m%d": r"\d{8}", "%Y": r"\d{4}", "%y": r"\d{2}"}
 
 
+def shown(value: str, limit: int = 40) -> str:
+    """User input quoted in a message: escaped, and cut short."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
 def bad_code(kind: str, value: str) -> UserError:
-    return UserError(f"invalid_{kind}_code", f"Mã không hợp lệ: {value!r}.", f"Invalid {kind} code: {value!r}.")
+    return UserError(f"invalid_{kind}_code", f"Mã không hợp lệ: {shown(value)}.", f"Invalid {kind} code: {shown(value)}.")
 
 
 def check_agency_id(agency: str) -> str:
     agency = agency.strip().upper()
-    if not AGENCY_ID.match(agency):
+    if not AGENCY_ID.fullmatch(agency):
         raise ConfigurationError("invalid_agency_id", f"Mã định danh cơ quan không hợp lệ: {agency!r}.",
                         f"Invalid agency electronic id: {agency!r}.")
     return agency
@@ -36,7 +45,7 @@ def check_agency_id(agency: str) -> str:
 
 def parse_dossier_code(code: str) -> dict:
     """The parts of a dossier code `<agency>-<YYMMDD>-<sequence>`; raises on anything else."""
-    m = DOSSIER_CODE.match(code.strip().upper())
+    m = DOSSIER_CODE.fullmatch(code.strip().upper()) if len(code) <= MAX_CODE_LENGTH else None
     if not m:
         raise bad_code("dossier", code)
     try:
@@ -86,7 +95,7 @@ class DocumentCodeFormat:
     def validate(self, code: str) -> str:
         """The code, normalized, if it fits the template and its check character; raises otherwise."""
         normalized = code.strip().upper()
-        m = self._regex().match(normalized)
+        m = self._regex().fullmatch(normalized) if len(normalized) <= MAX_CODE_LENGTH else None
         if not m:
             raise bad_code("document", code)
         body = normalized[: m.start("check")] + normalized[m.end("check"):]
@@ -113,29 +122,29 @@ class DocumentCodeFormat:
                 pattern += r"(?P<check>[0-9A-Z]{2})"
             else:
                 raise ValueError(f"unknown field {{{name}}} in the code template")
-        return re.compile(f"^{pattern}$")
+        return re.compile(pattern, re.ASCII)
 
 
 KINDS = ("admin", "cccd", "birth", "other")
-_CCCD = re.compile(r"^\d{12}$")
-_TAX_CODE = re.compile(r"^\d{10}(?:-\d{3})?$")
+_CCCD = re.compile(r"\d{12}", re.ASCII)
+_TAX_CODE = re.compile(r"\d{10}(?:-\d{3})?", re.ASCII)
 
 
 def check_owner_id(owner_id: str) -> str:
     """A citizen's 12-digit personal id (province 001–096) or an organisation's tax code."""
     owner_id = owner_id.strip()
-    if _CCCD.match(owner_id) and 1 <= int(owner_id[:3]) <= 96:
+    if _CCCD.fullmatch(owner_id) and 1 <= int(owner_id[:3]) <= 96:
         return owner_id
-    if _TAX_CODE.match(owner_id):
+    if _TAX_CODE.fullmatch(owner_id):
         return owner_id
     raise UserError("invalid_owner_id",
-                    f"Mã chủ hồ sơ không hợp lệ: {owner_id!r} (số định danh 12 chữ số hoặc mã số thuế).",
-                    f"Invalid owner id: {owner_id!r} (a 12-digit personal id or a tax code).")
+                    f"Mã chủ hồ sơ không hợp lệ: {shown(owner_id)} (số định danh 12 chữ số hoặc mã số thuế).",
+                    f"Invalid owner id: {shown(owner_id)} (a 12-digit personal id or a tax code).")
 
 
 def check_kind(kind: str) -> str:
     kind = kind.strip().lower()
     if kind not in KINDS:
-        raise UserError("invalid_kind", f"Loại giấy tờ không hợp lệ: {kind!r} (chọn: {', '.join(KINDS)}).",
-                        f"Invalid document kind: {kind!r} (one of: {', '.join(KINDS)}).")
+        raise UserError("invalid_kind", f"Loại giấy tờ không hợp lệ: {shown(kind)} (chọn: {', '.join(KINDS)}).",
+                        f"Invalid document kind: {shown(kind)} (one of: {', '.join(KINDS)}).")
     return kind

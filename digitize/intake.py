@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
+from common.errors import AppError
 from storage import layout
 
 from .jobqueue import JobQueue, QueueUnavailable, Receipt
@@ -54,9 +56,37 @@ def mark_finished(services: Services, receipt_id: str, code: str) -> None:
         services.store.put(layout.receipt_done_key(receipt_id), json.dumps(record).encode(), "application/json")
 
 
+@dataclass
+class NeedsAttention:
+    """A receipt whose file cannot become a document, and why: shown to the clerk, never retried."""
+
+    receipt: str
+    code: str
+    message_vi: str
+    message_en: str
+    failed_at: str
+
+
+def mark_needs_attention(services: Services, receipt_id: str, error: AppError) -> NeedsAttention:
+    record = NeedsAttention(receipt_id, error.code, error.message_vi, error.message_en,
+                            datetime.now(timezone.utc).isoformat())
+    if not services.store.exists(layout.receipt_failed_key(receipt_id)):
+        services.store.put(layout.receipt_failed_key(receipt_id), json.dumps(asdict(record)).encode(),
+                           "application/json")
+    return record
+
+
+def needs_attention(services: Services, receipt_id: str) -> NeedsAttention | None:
+    key = layout.receipt_failed_key(receipt_id)
+    if not services.store.exists(key):
+        return None
+    return NeedsAttention(**json.loads(services.store.get(key)))
+
+
 def unfinished_receipts(services: Services) -> list[str]:
-    """Receipts in the warehouse without a result: received, but not (yet) a document."""
+    """Receipts in the warehouse still to do: neither a document yet nor set aside for a person."""
     keys = set(services.store.list(layout.INTAKE_PREFIX))
+    ended = (".done.json", ".failed.json")
     return sorted(k[len(layout.INTAKE_PREFIX):-len(".json")] for k in keys
-                  if k.endswith(".json") and not k.endswith(".done.json")
-                  and k[:-len(".json")] + ".done.json" not in keys)
+                  if k.endswith(".json") and not k.endswith(ended)
+                  and not any(k[:-len(".json")] + end in keys for end in ended))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -48,7 +49,18 @@ class Submission:
         dossier = self.dossier_code.strip().upper() if self.dossier_code else None
         if dossier:
             parse_dossier_code(dossier)
-        return Submission(self.data, self.filename, owner, kind, dossier)
+        return Submission(self.data, clean_filename(self.filename), owner, kind, dossier)
+
+
+MAX_FILENAME = 200
+
+
+def clean_filename(name: str | None) -> str:
+    """What the sender called the file, safe to keep and show: its last path part, NFC, without
+    control characters (NUL included) or leading dots, at most 200 characters."""
+    text = unicodedata.normalize("NFC", (name or "").replace("\\", "/")).rsplit("/", 1)[-1]
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip().lstrip(".")
+    return text[:MAX_FILENAME] or "upload"
 
 
 @dataclass

@@ -9,6 +9,7 @@ documents/<code>/dossiers/<dossier>.json   one per further dossier the document 
 dossiers/<dossier>.json        a dossier opened at the counter: owner, procedure, who and when
 intake/<receipt>.json           what was received (original, owner, kind, dossier): written before queuing
 intake/<receipt>.done.json      the document it became: written when the job finishes
+intake/<receipt>.failed.json    why it cannot become one (the file's fault): needs a person, not a retry
 """
 
 
@@ -45,3 +46,7 @@ def receipt_key(receipt_id: str) -> str:
 
 def receipt_done_key(receipt_id: str) -> str:
     return f"{INTAKE_PREFIX}{receipt_id}.done.json"
+
+
+def receipt_failed_key(receipt_id: str) -> str:
+    return f"{INTAKE_PREFIX}{receipt_id}.failed.json"

@@ -75,3 +75,24 @@ def test_kinds():
     assert check_kind("ADMIN") == "admin"
     with pytest.raises(UserError):
         check_kind("passport")
+
+
+def test_ids_and_codes_are_ascii_whole_and_short():
+    with pytest.raises(UserError):
+        check_owner_id("０７９０９００１２３４５")  # fullwidth digits: the same id spelled twice otherwise
+    with pytest.raises(UserError):
+        check_owner_id("079090012345\n7")
+    with pytest.raises(UserError) as long_code:
+        parse_dossier_code("H40.27-261124-" + "1" * 90)  # of the right pattern, but longer than a column
+    assert len(long_code.value.message_vi) < 80
+    with pytest.raises(UserError):
+        parse_dossier_code("H40.27-261124-0001\x00")
+    assert check_owner_id(" 079090012345 ") == "079090012345"
+
+
+def test_file_names_are_kept_without_paths_or_control_characters():
+    from digitize.pipeline import clean_filename
+
+    assert clean_filename("scan\x00.png") == "scan.png"
+    assert clean_filename("..\\..\\windows\\a.tif") == "a.tif" and clean_filename("/etc/passwd") == "passwd"
+    assert clean_filename("\x00") == "upload" and len(clean_filename("x" * 500)) == 200

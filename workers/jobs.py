@@ -6,7 +6,13 @@ import logging
 from redis.exceptions import RedisError
 from rq import get_current_job
 
-from digitize.intake import finished_code, load_receipt, mark_finished
+from common.errors import AppError
+from digitize.intake import (
+    finished_code,
+    load_receipt,
+    mark_finished,
+    mark_needs_attention,
+)
 from digitize.jobqueue import StageReport
 from digitize.pipeline import Submission, load_outcome, process
 from digitize.services import Services
@@ -35,8 +41,17 @@ def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
         except RedisError as exc:  # progress is a courtesy: Redis away must not fail the document
             log.warning("progress of %s not saved: %s", receipt_id, exc)
 
-    outcome = process(Submission(data, receipt.filename, receipt.owner_id, receipt.kind, receipt.dossier_code),
-                      services, progress)
+    try:
+        outcome = process(Submission(data, receipt.filename, receipt.owner_id, receipt.kind, receipt.dossier_code),
+                          services, progress)
+    except AppError as exc:
+        if exc.status >= 500:
+            raise  # a server's fault: retried, and queued again by the reconciler
+        mark_needs_attention(services, receipt_id, exc)  # the file's fault: a person decides, no retry
+        if job is not None:
+            job.retries_left = None
+        log.warning("receipt %s needs attention: %s", receipt_id, exc.code)
+        raise
     mark_finished(services, receipt_id, outcome.code)
     if job is not None and not outcome.already_on_file:
         try:

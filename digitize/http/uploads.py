@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import PurePath
 
 from fastapi import Path, Request, UploadFile
 from fastapi.responses import StreamingResponse
@@ -11,18 +10,12 @@ from fastapi.responses import StreamingResponse
 from common.errors import AppError
 
 from ..errors import NotFoundError, TooLargeError
-from ..intake import finished_code, submit
+from ..intake import finished_code, needs_attention, submit
 from ..jobqueue import ENDED
-from ..pipeline import Submission
+from ..pipeline import Submission, clean_filename
 from . import state
 
 JobId = Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the receipt id returned by the upload")
-
-
-def safe_name(name: str | None) -> str:
-    """Only the last part of what the client calls the file: no directories, no path tricks."""
-    base = PurePath((name or "").replace("\\", "/")).name.strip().lstrip(".")
-    return base[:200] or "upload"
 
 
 async def receive_files(request: Request, files: list[UploadFile], owner_id: str | None, kind: str | None,
@@ -35,7 +28,7 @@ async def receive_files(request: Request, files: list[UploadFile], owner_id: str
                             f"At most {settings.max_upload_files} files per upload.")
     receipts, refused = [], []
     for upload_file in files:
-        name = safe_name(upload_file.filename)
+        name = clean_filename(upload_file.filename)
         data = await state.read_limited(upload_file, settings.max_file_bytes)
         sub = Submission(data, name, owner_id, kind, dossier_code)
         try:
@@ -53,9 +46,15 @@ async def receive_files(request: Request, files: list[UploadFile], owner_id: str
 
 def job_view(request: Request, job_id: str) -> dict:
     """The job as the queue knows it; once the queue has forgotten it, its result from the warehouse."""
+    services = state.services(request)
     view = state.queue(request).job(job_id)
+    stopped = needs_attention(services, job_id) if view is None or view.status == "failed" else None
+    if stopped is not None:  # the file's fault: said in Vietnamese, never retried
+        return {"id": job_id, "status": "failed", "filename": view.filename if view else None,
+                "progress": view.progress if view else None, "error": stopped.message_vi,
+                "error_code": stopped.code, "needs_attention": True}
     if view is None:
-        code = finished_code(state.services(request), job_id)
+        code = finished_code(services, job_id)
         if code is None:
             raise NotFoundError("job_not_found", "Không có công việc này.", f"No job {job_id}.")
         return {"id": job_id, "status": "finished", "code": code, "progress": None}
