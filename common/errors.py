@@ -23,6 +23,9 @@ class AppError(Exception):
     def to_json(self) -> dict:
         return {"error": {"code": self.code, "message": self.message_vi, "message_en": self.message_en}}
 
+    def __reduce__(self):  # crosses process boundaries (common.sandbox) with its three messages
+        return type(self), (self.code, self.message_vi, self.message_en)
+
 
 class ServerFault(AppError):
     """Not the caller's fault: configuration, a server or a component failed."""

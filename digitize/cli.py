@@ -11,12 +11,14 @@ import importlib
 import json
 import logging
 import sys
+from functools import partial
 from pathlib import Path
 
 from common.runtime import limit_threads
 
 log = logging.getLogger("digitize")
 EXIT_OK, EXIT_FAIL, EXIT_UNTRUSTED = 0, 1, 3
+VERIFY_SECONDS = 30  # a PDF to verify may be anyone's: read in a limited child process
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,6 +180,7 @@ def _progress_printer(name: str):
 def cmd_ocr(args) -> int:
     import ocr
 
+    from .pipeline import read_pages
     from .settings import Settings
 
     settings = Settings()
@@ -185,7 +188,7 @@ def cmd_ocr(args) -> int:
     out, failed = [], False
     for path in args.files:
         try:
-            pages = ocr.load_pages(_read(path), max_pages=settings.max_pages)
+            pages = read_pages(_read(path), settings)
             progress = _progress_printer(path.name)
             results = ocr.ocr_pages(pages, engine, jobs=settings.ocr_jobs, keep_images=False,
                                     progress=(lambda d, n: progress("ocr", d, n)) if progress else None)
@@ -272,13 +275,16 @@ def _report_file_error(exc: Exception, path: Path) -> bool:
 
 
 def cmd_verify(args) -> int:
+    from common.sandbox import run_limited
     from signing import load_certificates, verify_pdf
 
     from .settings import Settings
 
+    settings = Settings()
     data = _read(args.file)
-    roots = load_certificates(args.trust + Settings().trust_root_paths)
-    report = verify_pdf(data, trust_roots=roots, at=args.at, online=args.online)
+    roots = load_certificates(args.trust + settings.trust_root_paths)
+    report = run_limited(partial(verify_pdf, at=args.at, online=args.online), data, roots,
+                         seconds=VERIFY_SECONDS, memory_mb=settings.parse_memory_mb // 4)
     if args.json:
         json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         print()

@@ -17,6 +17,7 @@ from typing import Callable
 
 import ocr
 from common import clock
+from common.sandbox import run_limited
 from signing import Stamp, sign_pdf, signer_display_name
 from storage import layout, sha256_hex
 
@@ -26,6 +27,7 @@ from .codes import check_kind, check_owner_id, parse_dossier_code
 from .errors import TooLargeError
 from .fields import EForm, extract_fields
 from .services import Services
+from .settings import Settings
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -125,12 +127,37 @@ class _Timer:
 
 
 def receive(sub: Submission, services: Services) -> Received:
-    """Check cheaply (ids, size, type, page count; nothing decoded) and keep the original.
-    Bad input raises before anything is written."""
-    sub = sub.checked(services.settings.max_file_bytes)
-    info = ocr.inspect(sub.data, max_pages=services.settings.max_pages)
-    sha = archive.keep_original(services.store, sub.data, services.settings.retention_years)
+    """Check cheaply (ids, size, type, page count and pixels; nothing decoded, in a limited child
+    process) and keep the original. Bad input raises before anything is written."""
+    settings = services.settings
+    sub = sub.checked(settings.max_file_bytes)
+    info = check_file(sub.data, settings)
+    sha = archive.keep_original(services.store, sub.data, settings.retention_years)
     return Received(sub, sha, info)
+
+
+def check_file(data: bytes, settings: Settings) -> ocr.FileInfo:
+    """Type, pages and pixels of an untrusted file, read in a limited child process; raises on a
+    file that no paper explains (corrupt, encrypted, too many pages or pixels)."""
+    info = run_limited(ocr.inspect, data, settings.max_pages, seconds=settings.parse_seconds,
+                       memory_mb=settings.parse_memory_mb // 4)
+    if info.pixels > settings.max_pixels:
+        raise TooLargeError("document_too_large",
+                            f"Tệp quá lớn để xử lý ({info.pixels / 1e6:.0f} triệu điểm ảnh, tối đa "
+                            f"{settings.max_pixels / 1e6:.0f} triệu): hãy chia nhỏ hoặc quét ở 300 dpi.",
+                            f"The file has {info.pixels} pixels in all, more than {settings.max_pixels}.")
+    return info
+
+
+def read_pages(data: bytes, settings: Settings) -> list[ocr.SourcePage]:
+    """`check_file`, then `decode`."""
+    return decode(data, check_file(data, settings), settings)
+
+
+def decode(data: bytes, info: ocr.FileInfo, settings: Settings) -> list[ocr.SourcePage]:
+    """Every page's pixels (or a born-digital page's words), decoded in a limited child process."""
+    seconds = max(settings.parse_seconds, settings.parse_seconds_per_page * info.pages)
+    return run_limited(ocr.load_pages, data, info.pages, seconds=seconds, memory_mb=settings.parse_memory_mb)
 
 
 def process(sub: Submission, services: Services, progress: Progress | None = None) -> Outcome:
@@ -144,7 +171,7 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
         return on_file_outcome(services, on_file, sub.dossier_code, "same_file")
 
     with timer.stage("ocr"):
-        pages = ocr.load_pages(sub.data, max_pages=settings.max_pages)
+        pages = decode(sub.data, received.file, settings)
         results = ocr.ocr_pages(pages, services.engine, jobs=settings.ocr_jobs, jpeg_quality=settings.jpeg_quality,
                                 progress=(lambda d, n: progress("ocr", d, n)) if progress else None)
     texts = [r.text for r in results]

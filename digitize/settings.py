@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     ocr_jobs: int = 2
     max_file_bytes: int = 200 * 1024 * 1024
     max_pages: int = 500
+    max_pixels: int = 1_000_000_000  # all pages decoded: about 115 A4 pages at 300 dpi
+    # Untrusted files are parsed in a child process (common.sandbox) under these limits.
+    parse_seconds: float = 6  # the intake check, and decoding at least (else parse_seconds_per_page a page)
+    parse_seconds_per_page: float = 2
+    parse_memory_mb: int = 2048  # decoding a document; the intake check and verifying a PDF get a quarter
 
     @property
     def warehouse_dir(self) -> Path:

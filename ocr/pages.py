@@ -21,9 +21,10 @@ from .model import SourcePage, Word
 
 log = logging.getLogger(__name__)
 
-MAX_PIXELS = 100_000_000  # an A3 page at 600 dpi is 70 MP; beyond this is a bomb or a mistake
+MAX_PIXELS = 40_000_000  # one page: A4 at 600 dpi is 35 MP, A3 at 400 dpi 31 MP; beyond is a bomb or a mistake
 MAX_PAGES = 500
 RENDER_DPI = 300
+RENDER_MAX_PIXELS = 18_000_000  # an A3 sheet at 300 dpi; larger pages are rendered at a lower resolution
 A4_LONG_SIDE_IN = 11.69
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -53,36 +54,41 @@ def sniff_type(data: bytes) -> str:
 class FileInfo:
     type: str  # pdf, tiff, png or jpeg
     pages: int
+    pixels: int  # all pages decoded (PDF pages counted at the rendering resolution)
 
 
-def inspect(data: bytes, *, max_pages: int = MAX_PAGES) -> FileInfo:
+def inspect(data: bytes, max_pages: int = MAX_PAGES) -> FileInfo:
     """The file's type and page count, checked cheaply at intake: headers and the PDF's page tree
     are read, no page is decoded or rendered (the worker does that, `load_pages`)."""
     kind = sniff_type(data)
-    count = _count_pdf_pages(data) if kind == "pdf" else _count_frames(data)
-    if count == 0:
+    sizes = _pdf_page_sizes(data, max_pages) if kind == "pdf" else _frame_sizes(data, max_pages)
+    if not sizes:
         raise PageInputError("no_pages", "Tệp không có trang nào.", "The file has no pages.")
-    if count > max_pages:
-        raise _too_many_pages(max_pages)
-    return FileInfo(kind, count)
+    return FileInfo(kind, len(sizes), sum(w * h for w, h in sizes))
 
 
-def _count_pdf_pages(data: bytes) -> int:
+def _pdf_page_sizes(data: bytes, max_pages: int) -> list[tuple[int, int]]:
     with _open_pdf(data) as pdf:
-        return len(pdf.pages)
+        if len(pdf.pages) > max_pages:
+            raise _too_many_pages(max_pages)
+        return [_render_size(*_page_points(page)) for page in pdf.pages]
 
 
-def _count_frames(data: bytes) -> int:
+def _frame_sizes(data: bytes, max_pages: int) -> list[tuple[int, int]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
             frames = getattr(img, "n_frames", 1)
+            if frames > max_pages:
+                raise _too_many_pages(max_pages)
+            sizes = []
             for i in range(frames):
                 img.seek(i)  # reads the frame's header only
                 if img.width * img.height > MAX_PIXELS:
                     raise _too_large()
-            return frames
+                sizes.append((img.width, img.height))
+            return sizes
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_large()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -91,7 +97,7 @@ def _count_frames(data: bytes) -> int:
         raise _corrupt_image(exc) from exc
 
 
-def load_pages(data: bytes, *, max_pages: int = MAX_PAGES) -> list[SourcePage]:
+def load_pages(data: bytes, max_pages: int = MAX_PAGES) -> list[SourcePage]:
     kind = sniff_type(data)
     pages = _load_pdf(data, max_pages) if kind == "pdf" else _load_image(data, max_pages)
     if not pages:
@@ -183,8 +189,7 @@ def _load_pdf(data: bytes, max_pages: int) -> list[SourcePage]:
         rendered = None
         pages = []
         for i, page in enumerate(pdf.pages):
-            box = page.mediabox
-            w_pt, h_pt = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
+            w_pt, h_pt = _page_points(page)
             words = text_pages.get(i)
             if words:
                 pages.append(SourcePage(index=i, dpi=72.0, words=words, width_pt=w_pt, height_pt=h_pt,
@@ -195,7 +200,7 @@ def _load_pdf(data: bytes, max_pages: int) -> list[SourcePage]:
                 image, dpi = single
             else:
                 rendered = rendered or pypdfium2.PdfDocument(data)
-                image, dpi = _render(rendered, i), float(RENDER_DPI)
+                image, dpi = _render(rendered, i)
             pages.append(SourcePage(index=i, dpi=dpi, image=image))
         return pages
 
@@ -212,7 +217,7 @@ def _single_page_image(page: pikepdf.Page, w_pt: float, h_pt: float) -> tuple[np
         pil = pdfimage.as_pil_image()
     except (pikepdf.PdfError, NotImplementedError, pikepdf.models.image.UnsupportedImageTypeError, OSError):
         return None
-    if "/Rotate" in page.obj and int(page.obj.Rotate) % 360:
+    if _rotated(page):
         return None  # let the renderer apply the page rotation
     dpi = pil.width / (w_pt / 72.0) if w_pt else RENDER_DPI
     if abs(dpi - pil.height / (h_pt / 72.0)) > max(2.0, dpi * 0.02):
@@ -220,13 +225,38 @@ def _single_page_image(page: pikepdf.Page, w_pt: float, h_pt: float) -> tuple[np
     return to_array(pil), dpi
 
 
-def _render(doc: pypdfium2.PdfDocument, index: int) -> np.ndarray:
+def _rotated(page: pikepdf.Page) -> bool:
+    """A /Rotate that turns the page; a malformed one (a name, a fraction) counts as turned, so the
+    renderer, which ignores it, decides."""
+    if "/Rotate" not in page.obj:
+        return False
+    try:
+        return int(page.obj.Rotate) % 360 != 0
+    except (TypeError, ValueError):
+        return True
+
+
+def _page_points(page: pikepdf.Page) -> tuple[float, float]:
+    box = page.mediabox
+    return abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
+
+
+def _render_dpi(w_pt: float, h_pt: float) -> float:
+    """300 dpi, or less for a page so large that 300 dpi would pass RENDER_MAX_PIXELS."""
+    full = (w_pt / 72 * RENDER_DPI) * (h_pt / 72 * RENDER_DPI)
+    return RENDER_DPI if full <= RENDER_MAX_PIXELS else RENDER_DPI * (RENDER_MAX_PIXELS / max(full, 1)) ** 0.5
+
+
+def _render_size(w_pt: float, h_pt: float) -> tuple[int, int]:
+    dpi = _render_dpi(w_pt, h_pt)
+    return round(w_pt / 72 * dpi), round(h_pt / 72 * dpi)
+
+
+def _render(doc: pypdfium2.PdfDocument, index: int) -> tuple[np.ndarray, float]:
     page = doc[index]
-    w, h = page.get_size()
-    if (w * RENDER_DPI / 72) * (h * RENDER_DPI / 72) > MAX_PIXELS:
-        raise _too_large()
-    bitmap = page.render(scale=RENDER_DPI / 72)
-    return np.asarray(bitmap.to_pil().convert("RGB"))
+    dpi = _render_dpi(*page.get_size())
+    bitmap = page.render(scale=dpi / 72)
+    return np.asarray(bitmap.to_pil().convert("RGB")), dpi
 
 
 def _text_layers(data: bytes) -> dict[int, list[Word]]:
@@ -241,7 +271,7 @@ def _text_layers(data: bytes) -> dict[int, list[Word]]:
                     continue
                 found[i] = _plumber_words(words)
     except Exception as exc:  # pdfminer raises many kinds; a broken text layer just means OCR
-        log.warning("text layer unreadable, pages will be OCRed: %s", exc)
+        log.info("text layer unreadable, pages will be OCRed: %s", type(exc).__name__)
     return found
 
 

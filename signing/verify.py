@@ -78,6 +78,7 @@ def load_certificates(paths: list[str]) -> list[x509.Certificate]:
 def verify_pdf(data: bytes, trust_roots: list[x509.Certificate] | None = None, *,
                at: datetime | None = None, online: bool = False) -> VerifyReport:
     """Check each signature: intact, valid, trusted against `trust_roots`, revoked, what changed after it."""
+    _refuse_encrypted(data)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
@@ -160,6 +161,16 @@ def _read_dss(reader: PdfFileReader) -> DocumentSecurityStore | None:
         return DocumentSecurityStore.read_dss(reader)
     except (KeyError, NoDSSFoundError):
         return None
+
+
+def _refuse_encrypted(data: bytes) -> None:
+    try:
+        pikepdf.open(io.BytesIO(data)).close()
+    except pikepdf.PasswordError:
+        raise UnreadablePdf("encrypted_pdf", "Tệp PDF được mã hóa hoặc có mật khẩu, không kiểm tra được chữ ký.",
+                            "The PDF is encrypted or password-protected.") from None
+    except pikepdf.PdfError:
+        pass  # pyHanko says what is wrong with it
 
 
 def _document_code(data: bytes) -> str | None:

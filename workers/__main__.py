@@ -54,4 +54,5 @@ def main() -> None:
         time.sleep(args.every)
 
 
-main()
+if __name__ == "__main__":  # not when a forkserver child imports it
+    main()

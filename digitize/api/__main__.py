@@ -14,4 +14,5 @@ def main() -> None:
                 workers=args.workers, proxy_headers=True)
 
 
-main()
+if __name__ == "__main__":  # not when a forkserver child imports it
+    main()

@@ -4,6 +4,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 import uuid
 
 import pikepdf
@@ -171,6 +172,22 @@ def test_search_and_verify_an_upload(client, stored):
     tampered[tampered.index(b"/Filter") + 2000] ^= 1
     res = client.post("/v1/verify", headers=_h("archivist"), files={"file": ("x.pdf", bytes(tampered), "application/pdf")})
     assert res.status_code == 200 and res.json()["valid"] is False
+
+
+def test_hostile_files_cannot_hold_the_service(client):
+    """A PDF that hangs pdfminer, and an encrypted one to verify: answered at once, in a child
+    process under limits, and the service still answers afterwards."""
+    from tests import hostile_files
+
+    started = time.perf_counter()
+    locked = client.post("/v1/verify", headers=_h("archivist"),
+                         files={"file": ("locked.pdf", hostile_files.encrypted(), "application/pdf")})
+    assert locked.status_code == 400 and locked.json()["error"]["code"] == "encrypted_pdf"
+    uploads = [client.post("/v1/documents", headers=_h("counter"),
+                           files=[("files", ("loop.pdf", hostile_files.mediabox_loop(), "application/pdf"))])
+               for _ in range(8)]  # more than the thread pool once hung on
+    assert all(u.status_code == 202 for u in uploads)  # kept: the worker sets it aside with its reason
+    assert client.get("/healthz").status_code == 200 and time.perf_counter() - started < 30
 
 
 def _tiff(pages: int) -> bytes:
