@@ -7,7 +7,7 @@ made from it here too, so the catalog never reads the warehouse's layout on its 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,6 +45,17 @@ class DocumentObjects(BaseModel):
     fields: ObjectRef
 
 
+class InputSignature(BaseModel):
+    """A signature the file already carried when it was received (the original keeps it)."""
+
+    field: str
+    signer: str
+    signing_time: str | None = None
+    intact: bool
+    valid: bool
+    trusted: bool
+
+
 class Manifest(BaseModel):
     """What a stored document is made of and where it came from (documents/<code>/manifest.json)."""
 
@@ -64,6 +75,8 @@ class Manifest(BaseModel):
     original: OriginalRef
     objects: DocumentObjects
     seconds: dict[str, float] = Field(default_factory=dict)
+    removed_content: list[str] = Field(default_factory=list)  # active content left out of the signed copy
+    input_signatures: list[InputSignature] = Field(default_factory=list)
 
     def to_json(self) -> dict:
         return self.model_dump(mode="json", by_alias=True)
@@ -89,6 +102,8 @@ class NewDocument:
     pages: list[ocr.PageText]
     form: EForm
     seconds: dict[str, float]
+    removed_content: list[str] = field(default_factory=list)
+    input_signatures: list[InputSignature] = field(default_factory=list)
 
 
 @dataclass
@@ -129,7 +144,7 @@ def store_document(store: ObjectStore, doc: NewDocument, retain_years: int) -> M
                              size=doc.original_size, filename=doc.original_filename, type=doc.original_type),
         objects=DocumentObjects(**{name: ObjectRef(key=o.key, sha256=o.sha256, size=o.size)
                                    for name, o in objects.items()}),
-        seconds=dict(doc.seconds),
+        seconds=dict(doc.seconds), removed_content=doc.removed_content, input_signatures=doc.input_signatures,
     )
     store.put(layout.manifest_key(doc.code), json.dumps(manifest.to_json(), ensure_ascii=False, indent=1).encode(),
               "application/json", retain_years=retain_years)

@@ -291,6 +291,8 @@ def cmd_verify(args) -> int:
     else:
         if not report.signatures:
             print("Tệp không có chữ ký số.")
+        if report.code_changed_after_signing:
+            print(f"Mã giấy tờ đã bị sửa sau khi ký; mã được ký là {report.document_code}.")
         for s in report.signatures:
             ok = s.intact and s.valid and not s.revoked and not s.changes_after_signing
             state = "hợp lệ" if ok else "KHÔNG hợp lệ"

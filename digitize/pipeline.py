@@ -17,12 +17,13 @@ from typing import Callable
 
 import ocr
 from common import clock
+from common.errors import AppError
 from common.sandbox import run_limited
-from signing import Stamp, sign_pdf, signer_display_name
+from signing import Stamp, sign_pdf, signer_display_name, verify_pdf
 from storage import layout, sha256_hex
 
 from . import archive, duplicates
-from .archive import Agency, Manifest, NewDocument
+from .archive import Agency, InputSignature, Manifest, NewDocument
 from .codes import check_kind, check_owner_id, parse_dossier_code
 from .errors import TooLargeError
 from .fields import EForm, extract_fields
@@ -184,6 +185,7 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
     with timer.stage("code"):
         code, scope, sequence = _allocate_code(services, clock.today(), kind)
     with timer.stage("pdf"):
+        removed, signed_before = _born_digital_checks(sub.data, results, services)
         info = ocr.PdfInfo(title=_title(form, sub.filename), author=settings.agency_name,
                            subject=f"{kind} {sub.dossier_code or ''}".strip(), document_code=code)
         pdf = ocr.build_pdf([r.pdf_page() for r in results], info,
@@ -202,11 +204,35 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
             agency=Agency(id=services.agency_id, name=settings.agency_name),
             original_sha256=received.original_sha256, original_size=len(sub.data),
             original_filename=sub.filename, original_type=received.file.type,
-            signed_pdf=signed, pages=texts, form=form, seconds=timer.seconds)
+            signed_pdf=signed, pages=texts, form=form, seconds=timer.seconds, removed_content=removed,
+            input_signatures=signed_before)
         manifest = archive.store_document(services.store, new, settings.retention_for(kind))
         services.catalog.add_document(archive.catalog_row(manifest, "\n\f".join(t.text for t in texts), form))
     manifest.seconds = dict(timer.seconds)
     return Outcome(code=code, pdf=signed, manifest=manifest, form=form, page_texts=texts)
+
+
+VERIFY_SECONDS = 30
+
+
+def _born_digital_checks(data: bytes, results: list[ocr.PageResult],
+                         services: Services) -> tuple[list[str], list[InputSignature]]:
+    """What active content the copied pages lose, and the signatures the file came with; both read
+    in a limited child process, since the file is a stranger's."""
+    settings = services.settings
+    kept = [r.text.index for r in results if r.image is None]
+    removed = run_limited(ocr.active_content, data, kept, seconds=settings.parse_seconds,
+                          memory_mb=settings.parse_memory_mb // 4) if kept else []
+    if not data.startswith(b"%PDF") or b"/ByteRange" not in data:
+        return removed, []
+    try:
+        report = run_limited(verify_pdf, data, services.trust_roots, seconds=VERIFY_SECONDS,
+                             memory_mb=settings.parse_memory_mb // 4)
+    except AppError as exc:
+        log.info("signatures of the input unreadable: %s", exc.code)
+        return removed, []
+    return removed, [InputSignature(field=s.field, signer=s.signer, signing_time=s.signing_time, intact=s.intact,
+                                    valid=s.valid, trusted=s.trusted) for s in report.signatures]
 
 
 def on_file_outcome(services: Services, code: str, dossier_code: str | None, duplicate: str) -> Outcome:

@@ -8,8 +8,9 @@ from .errors import PageInputError
 from .model import PageText, SourcePage, Word
 from .pages import FileInfo, inspect, load_pages, sniff_type
 from .recognize import PageResult, ocr_page, ocr_pages
+from .sanitize import active_content
 from .tesseract import TesseractEngine
 from .textpdf import PdfInfo, PdfPage, build_pdf
 
 __all__ = ["Code", "OcrEngine", "PageInputError", "PageResult", "TesseractEngine", "PageText", "PdfInfo", "PdfPage", "SourcePage", "Word",
-           "FileInfo", "build_pdf", "inspect", "load_pages", "ocr_page", "ocr_pages", "sniff_type"]
+           "FileInfo", "active_content", "build_pdf", "inspect", "load_pages", "ocr_page", "ocr_pages", "sniff_type"]

@@ -22,6 +22,7 @@ import pikepdf
 from PIL import Image, ImageCms
 
 from .model import PageText, Word
+from .sanitize import strip_active_content
 
 GLYPH_WIDTH = 0.5  # the glyphless font's advance, as a fraction of the font size
 DEFAULT_JPEG_QUALITY = 60  # DIGITIZE_JPEG_QUALITY
@@ -130,6 +131,7 @@ def build_pdf(pages: list[PdfPage], info: PdfInfo, source_pdf: bytes | None = No
             if src is None:
                 raise ValueError("a born-digital page needs the source PDF")
             pdf.pages.append(src.pages[page.text.index])
+            strip_active_content(pdf.pages[-1])  # listed for the manifest by sanitize.active_content
             all_ours = False
         else:
             pdf.pages.append(_image_page(pdf, page.image, page.text.words, font))

@@ -48,12 +48,13 @@ class SignatureReport:
 @dataclass
 class VerifyReport:
     signatures: list[SignatureReport] = field(default_factory=list)
-    document_code: str | None = None
+    document_code: str | None = None  # as signed: from the bytes the first signature covers
+    code_changed_after_signing: bool = False  # a later update says another code
 
     @property
     def all_valid(self) -> bool:
-        return bool(self.signatures) and all(s.intact and s.valid and not s.revoked and not s.changes_after_signing
-                                             for s in self.signatures)
+        return bool(self.signatures) and not self.code_changed_after_signing and all(
+            s.intact and s.valid and not s.revoked and not s.changes_after_signing for s in self.signatures)
 
     @property
     def all_trusted(self) -> bool:
@@ -61,6 +62,7 @@ class VerifyReport:
 
     def to_json(self) -> dict:
         return {"valid": self.all_valid, "trusted": self.all_trusted, "document_code": self.document_code,
+                "code_changed_after_signing": self.code_changed_after_signing,
                 "signatures": [asdict(s) for s in self.signatures]}
 
 
@@ -88,7 +90,8 @@ def verify_pdf(data: bytes, trust_roots: list[x509.Certificate] | None = None, *
     now = at or datetime.now(timezone.utc)
     dss = _read_dss(reader)
     doc_timestamps = [s for s in embedded if s.sig_object.get("/Type") == "/DocTimeStamp"]
-    report = VerifyReport(document_code=_document_code(data))
+    signed_code = _document_code(_first_signed_revision(data, embedded))
+    report = VerifyReport(document_code=signed_code, code_changed_after_signing=_document_code(data) != signed_code)
     for sig in embedded:
         if sig in doc_timestamps:
             continue
@@ -171,6 +174,17 @@ def _refuse_encrypted(data: bytes) -> None:
                             "The PDF is encrypted or password-protected.") from None
     except pikepdf.PdfError:
         pass  # pyHanko says what is wrong with it
+
+
+def _first_signed_revision(data: bytes, embedded: list) -> bytes:
+    """The file as it was when its first signature was made: the code is read from bytes that
+    signature covers, never from an update appended after it. Unsigned: the whole file."""
+    signatures = sorted((s for s in embedded if s.sig_object.get("/Type") != "/DocTimeStamp"),
+                        key=lambda s: s.signed_revision)
+    if not signatures:
+        return data
+    start, first, second, length = signatures[0].byte_range
+    return data[:int(second) + int(length)]
 
 
 def _document_code(data: bytes) -> str | None:

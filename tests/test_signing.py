@@ -73,3 +73,21 @@ def test_page_added_after_signing_is_reported(signed):
     report = verify_pdf(buf.getvalue())
     assert report.signatures[0].intact  # the signed bytes are untouched...
     assert report.signatures[0].changes_after_signing and not report.all_valid  # ...but a page was added
+
+
+def test_the_document_code_is_read_from_the_signed_bytes_only(signed):
+    """An update appended after signing that changes /DocumentCode shows as a change, not as the code."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    info = writer.trailer["/Info"].get_object()
+    info[generic.NameObject("/DocumentCode")] = generic.TextStringObject("FORGED-9")
+    writer.update_container(info)
+    out = io.BytesIO()
+    writer.write(out)
+    forged = out.getvalue()
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(forged)) as whole:  # read as a whole, the file says the forged code
+        assert str(whole.docinfo["/DocumentCode"]) == "FORGED-9"
+    report = verify_pdf(forged)
+    assert report.document_code == "DEMO-1" and report.code_changed_after_signing and not report.all_valid
+    assert not verify_pdf(signed).code_changed_after_signing
