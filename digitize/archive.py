@@ -7,6 +7,7 @@ made from it here too, so the catalog never reads the warehouse's layout on its 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -14,10 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 import ocr
 from common.clock import iso_date
-from storage import ObjectStore, StoredObject, layout, sha256_hex
+from storage import ObjectStore, StorageError, StoredObject, layout, sha256_hex
 
 from .fields.form import EForm, FormField
 
+log = logging.getLogger(__name__)
 MANIFEST_SCHEMA = 1
 SIGNED_PDF, OCR_JSON, FIELDS_JSON = "signed.pdf", "ocr.json", "fields.json"
 _TYPES = {"pdf": "application/pdf", "tiff": "image/tiff", "png": "image/png", "jpeg": "image/jpeg"}
@@ -161,18 +163,39 @@ def load_manifest(store: ObjectStore, code: str) -> Manifest:
 
 def load_document(store: ObjectStore, code: str) -> StoredDocument:
     manifest = load_manifest(store, code)
-    pdf = store.get(manifest.objects.signed_pdf.key)
-    form = EForm.model_validate_json(store.get(manifest.objects.fields.key))
+    pdf = _checked_read(store, code, manifest.objects.signed_pdf)
+    form = EForm.model_validate_json(_checked_read(store, code, manifest.objects.fields))
     return StoredDocument(manifest=manifest, pdf=pdf, form=form)
 
 
-def signed_pdf(store: ObjectStore, code: str) -> bytes:
-    return store.get(layout.document_key(code, SIGNED_PDF))
+def signed_pdf(store: ObjectStore, code: str, catalog_sha256: str | None = None) -> bytes:
+    """The signed PDF, checked against the manifest's SHA-256, and the manifest against the catalog's
+    when given: an object replaced with another document's bytes (and a matching checksum of its own)
+    is an integrity error, never served."""
+    manifest = load_manifest(store, code)
+    expected = manifest.objects.signed_pdf
+    if catalog_sha256 is not None and catalog_sha256 != expected.sha256:
+        raise _integrity(code, "the manifest and the catalog disagree on the signed PDF")
+    return _checked_read(store, code, expected)
 
 
 def ocr_pages(store: ObjectStore, code: str) -> list[dict]:
     """The stored OCR of each page: text, words with boxes, codes (ocr.PageText.to_json)."""
-    return json.loads(store.get(layout.document_key(code, OCR_JSON)))["pages"]
+    manifest = load_manifest(store, code)
+    return json.loads(_checked_read(store, code, manifest.objects.ocr))["pages"]
+
+
+def _checked_read(store: ObjectStore, code: str, ref: ObjectRef) -> bytes:
+    data = store.get(ref.key)
+    if sha256_hex(data) != ref.sha256:
+        raise _integrity(code, f"{ref.key} is not the object its manifest names")
+    return data
+
+
+def _integrity(code: str, why: str) -> StorageError:
+    log.error("integrity alert for document %s: %s", code, why)
+    return StorageError("integrity_error", f"Dữ liệu lưu trữ của giấy tờ {code} bị sai lệch so với bản kê.",
+                        f"Stored data of {code} does not match its manifest: {why}.")
 
 
 def fields_key(code: str, version: int = 1) -> str:

@@ -74,3 +74,28 @@ def test_a_sure_date_line_or_a_disagreeing_reread_keeps_the_first_reading():
     assert [w.text for w in reread_dates(sure, grey, _date_line(96.0), 300)][3] == "06" and sure.calls == []
     other = ReplayEngine([], lines=["Kon Turn, ngày 08 tháng 10 năm 2022"])  # another word differs: not trusted
     assert [w.text for w in reread_dates(other, grey, _date_line(90.0), 300)][3] == "06"
+
+
+def test_an_object_swapped_with_a_consistent_checksum_is_an_integrity_error(services):
+    """Someone with write access to the warehouse puts another document's PDF, with its own correct
+    checksum, in place of this one's: the manifest and the catalog still say what was signed."""
+    import json
+
+    from storage import StorageError
+
+    first = process(Submission(small_page(), "a.png", OWNER), services)
+    other = process(Submission(small_page(), "b.png", "002090012345"), services)  # another owner: another document
+    root = services.settings.warehouse_dir
+    target = root / "documents" / first.code / "signed.pdf"
+    target.write_bytes(other.pdf)
+    meta = root / ".meta" / "documents" / first.code / "signed.pdf.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "sha256": other.sha256}))
+    assert services.store.get(f"documents/{first.code}/signed.pdf") == other.pdf  # the store alone is fooled
+    for read in (lambda: archive.signed_pdf(services.store, first.code),
+                 lambda: archive.load_document(services.store, first.code)):
+        with pytest.raises(StorageError) as swapped:
+            read()
+        assert swapped.value.code == "integrity_error" and swapped.value.status == 500
+    with pytest.raises(StorageError):  # a manifest that disagrees with the catalog is refused too
+        archive.signed_pdf(services.store, other.code, catalog_sha256=first.sha256)
+    assert archive.signed_pdf(services.store, other.code, services.catalog.get(other.code)["signed_sha256"])

@@ -51,7 +51,7 @@ def verify_stored(code: str, request: Request, caller: Caller = Depends(require(
     doc = state.document_or_404(request, code)
     state.audit(request, caller, "verify", doc)
     services = state.services(request)
-    return verify_pdf(archive.signed_pdf(services.store, doc["code"]), services.trust_roots).to_json()
+    return verify_pdf(archive.signed_pdf(services.store, doc["code"], doc.get("signed_sha256")), services.trust_roots).to_json()
 
 
 @router.post("/verify", summary="Kiểm tra chữ ký số của một tệp PDF tải lên")

@@ -47,7 +47,7 @@ async def read_limited(upload: UploadFile, limit: int) -> bytes:
 
 
 def pdf_response(request: Request, doc: dict) -> Response:
-    data = archive.signed_pdf(services(request).store, doc["code"])
+    data = archive.signed_pdf(services(request).store, doc["code"], doc.get("signed_sha256"))
     return Response(data, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{doc["code"]}.pdf"'})
 

@@ -30,7 +30,7 @@ def archive(request: Request, code: str, caller: Caller = Depends(archivist)):
     services = state.services(request)
     state.audit(request, caller, "verify", doc)
     manifest = documents.load_manifest(services.store, doc["code"]).to_json()
-    report = verify_pdf(documents.signed_pdf(services.store, doc["code"]), services.trust_roots)
+    report = verify_pdf(documents.signed_pdf(services.store, doc["code"], doc.get("signed_sha256")), services.trust_roots)
     services.catalog.record_signature_check(doc["code"], valid=report.all_valid, trusted=report.all_trusted)
     history = eform.history(services, doc["code"])
     signed = next((h for h in reversed(history) if h["signed_off"]), None)
