@@ -98,7 +98,9 @@ def fold(text: str) -> str:
 class Catalog:
     def __init__(self, url: str):
         connect_args = {"timeout": 30} if url.startswith("sqlite") else {}
-        self.engine: Engine = sa.create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+        # hide_parameters: an error logged or raised never carries OCR text or an owner id.
+        self.engine: Engine = sa.create_engine(url, connect_args=connect_args, pool_pre_ping=True,
+                                               hide_parameters=True)
         self.sqlite = self.engine.dialect.name == "sqlite"
         if self.sqlite:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)

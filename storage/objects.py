@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Iterator, Protocol
 
 from .errors import StorageError, StorageUnavailable, integrity_error, not_found
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -200,5 +203,6 @@ class MinioObjectStore:
 
 
 def _unavailable(exc: Exception) -> StorageUnavailable:
+    log.warning("object store unavailable: %s", type(exc).__name__)  # not its address: logs are read widely
     return StorageUnavailable("storage_unavailable", "Kho lưu trữ tạm thời không truy cập được, vui lòng thử lại.",
-                              f"The object store is unavailable: {exc}")
+                              "The object store is unavailable; try again.")
