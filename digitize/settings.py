@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     # HTTP service: API keys as "name:role:key" separated by commas; roles counter, portal, archivist, admin.
     api_keys: str = ""
     max_upload_files: int = 50
+    max_request_bytes: int = 500 * 1024 * 1024  # one request's body, checked before it is read
     session_secret: str = ""  # signs the web pages' session cookie; made on first use in `home` if empty
 
     # Work.

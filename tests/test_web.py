@@ -139,3 +139,28 @@ def test_errors_are_pages_for_browsers_and_json_for_the_api(client, code):
     assert image.headers["content-type"] == "image/jpeg" and image.content[:2] == b"\xff\xd8"
     assert client.get(f"/tai-lieu/{code}/trang/9.jpg").status_code == 404
     assert client.get(f"/tai-lieu/{code}/trang/1.jpg", params={"rong": 5000}).status_code == 404
+
+
+def test_no_body_is_read_before_the_caller_is_known(services):
+    """A stranger announcing 400 MB gets 401 at once, before sending a byte of it; a known caller
+    announcing more than the cap (500 MB) gets 413, also before the body."""
+    import socket
+
+    from bench.loopback import serve
+
+    def ask(base: str, headers: str, length: int) -> str:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as conn:
+            conn.sendall(("POST /v1/documents HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                          f"{headers}Content-Length: {length}\r\n\r\n").encode())
+            answer = b""  # the whole answer arrives without the body ever being sent
+            while b"\r\n\r\n" not in answer or len(answer.partition(b"\r\n\r\n")[2]) < int(
+                    re.search(rb"content-length: (\d+)", answer.partition(b"\r\n\r\n")[0])[1]):
+                answer += conn.recv(4096)
+            return answer.decode("utf-8", "replace")
+
+    with serve(create_app(services, MemoryJobQueue())) as base:
+        stranger = ask(base, "", 400_000_000)
+        assert stranger.startswith("HTTP/1.1 401") and "unauthenticated" in stranger
+        clerk = ask(base, f"X-API-Key: {CLERK}\r\n", 600_000_000)
+        assert clerk.startswith("HTTP/1.1 413") and "request_too_large" in clerk

@@ -9,6 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from ..http import errors
 from ..http.auth import parse_keys
+from ..http.gate import BodyGate
 from ..jobqueue import JobQueue
 from ..services import Services
 from ..web import install as install_pages
@@ -33,6 +34,8 @@ def create_app(services: Services, queue: JobQueue) -> FastAPI:
     errors.install(app)
     for module in (intake_routes, portal_routes, archive_routes, eform_routes):
         app.include_router(module.router)
+    # Added first, so that it runs inside the pages' session middleware and sees the session.
+    app.add_middleware(BodyGate, keys=app.state.api_keys, max_bytes=services.settings.max_request_bytes)
     install_pages(app)
 
     @app.middleware("http")
