@@ -1,5 +1,7 @@
 """The hot folder: half-written files wait, every finished file is taken exactly once and moved
 aside, bad files are set aside with the reason, files in a dossier's folder go to that dossier."""
+import os
+import subprocess
 import threading
 
 from digitize.errors import UserError
@@ -85,3 +87,27 @@ def test_storage_outage_puts_the_file_back(tmp_path):
     (tmp_path / "scan.png").write_bytes(b"data")
     folder.poll()
     assert folder.poll() == [] and (tmp_path / "scan.png").exists()  # kept for the next try
+
+
+def test_links_are_not_followed_and_files_of_a_dead_watcher_come_back(tmp_path):
+    taken, submit = _recorder()
+    secret = tmp_path / "outside.png"
+    secret.write_bytes((SAMPLES / "sample-01-quyet-dinh.png").read_bytes())
+    inbox = tmp_path / "inbox"
+    folder = HotFolder(inbox, submit)
+    (inbox / "link.png").symlink_to(secret)
+    (inbox / "H40.27-261124-0001").symlink_to(tmp_path, target_is_directory=True)
+    folder.poll(), folder.poll()
+    assert taken == [] and secret.exists()  # nothing taken through a link
+
+    dead = _exited_pid()
+    (inbox / ".processing" / f"123-{dead}-left.png").write_bytes(b"scan")
+    (inbox / ".processing" / f"123-{os.getpid()}-busy.png").write_bytes(b"scan")  # a live watcher's
+    assert folder.recover() == [inbox / "left.png"] and (inbox / ".processing" / f"123-{os.getpid()}-busy.png").exists()
+
+
+
+def _exited_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid

@@ -63,9 +63,27 @@ class HotFolder:
     def _candidates(self):
         for path in sorted(self.root.rglob("*")):
             relative = path.relative_to(self.root)
-            if relative.parts[0] in RESERVED or not path.is_file() or SKIP.search(path.name):
+            if relative.parts[0] in RESERVED or SKIP.search(path.name):
                 continue
-            yield path
+            if path.is_symlink() or any(p.is_symlink() for p in path.parents if self.root in p.parents):
+                continue  # a link could lead out of the folder: only real files are taken
+            if path.is_file():
+                yield path
+
+    def recover(self) -> list[Path]:
+        """Files left in .processing/ by a watcher of this machine that died while taking them: put
+        back, to be taken again (their intake had not finished, or its receipt is kept anyway)."""
+        back = []
+        for working in sorted((self.root / ".processing").iterdir()):
+            _stamp, _, rest = working.name.partition("-")
+            pid, _, name = rest.partition("-")
+            if not pid.isdigit() or not name or _alive(int(pid)):
+                continue
+            target = _free(self.root / name)
+            working.rename(target)
+            log.warning("hot folder: a file left by a stopped watcher was put back to be taken again")
+            back.append(target)
+        return back
 
     def _take(self, path: Path) -> Taken | None:
         relative = path.relative_to(self.root)
@@ -94,9 +112,20 @@ class HotFolder:
         return Taken(target, receipt)
 
     def run(self, every: float = 1.0) -> None:
+        self.recover()
         while True:
             self.poll()
             time.sleep(every)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _free(path: Path) -> Path:
