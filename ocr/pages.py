@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 MAX_PIXELS = 40_000_000  # one page: A4 at 600 dpi is 35 MP, A3 at 400 dpi 31 MP; beyond is a bomb or a mistake
 MAX_PAGES = 500
 RENDER_DPI = 300
-RENDER_MAX_PIXELS = 18_000_000  # an A3 sheet at 300 dpi; larger pages are rendered at a lower resolution
+RENDER_MAX_PIXELS = 12_000_000  # A4 at 350 dpi; larger vector pages are rendered at a lower resolution
 A4_LONG_SIDE_IN = 11.69
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
