@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     max_upload_files: int = 50
     max_request_bytes: int = 500 * 1024 * 1024  # one request's body, checked before it is read
     session_secret: str = ""  # signs the web pages' session cookie; made on first use in `home` if empty
+    secure_cookies: bool = False  # behind TLS: the session cookie is sent over HTTPS only
 
     # Work.
     ocr_lang: str = "vie"  # Tesseract model(s), e.g. "vie" or "vie+eng"

@@ -164,3 +164,21 @@ def test_no_body_is_read_before_the_caller_is_known(services):
         assert stranger.startswith("HTTP/1.1 401") and "unauthenticated" in stranger
         clerk = ask(base, f"X-API-Key: {CLERK}\r\n", 600_000_000)
         assert clerk.startswith("HTTP/1.1 413") and "request_too_large" in clerk
+
+
+def test_an_empty_or_short_api_key_is_a_configuration_error():
+    from common.errors import ServerFault
+    from digitize.http.auth import parse_keys
+
+    for spec in ("clerk:counter:", "clerk:counter", "clerk:counter:short", "clerk:boss:long-enough-key"):
+        with pytest.raises(ServerFault) as bad:
+            parse_keys(spec)
+        assert bad.value.code == "invalid_api_keys" and "long-enough" not in bad.value.message_en
+    assert len(parse_keys(KEYS)) == 3
+
+
+def test_the_session_cookie_is_secure_when_told_so(tmp_path):
+    secure = Services(Settings(home=tmp_path, api_keys=KEYS, secure_cookies=True))
+    with TestClient(create_app(secure, MemoryJobQueue()), base_url="https://testserver") as client:
+        res = client.post("/dang-nhap", data={"key": CLERK}, follow_redirects=False)
+        assert res.status_code == 303 and "secure" in res.headers["set-cookie"].lower()

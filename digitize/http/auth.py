@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from ..errors import ConfigurationError
 from .errors import Forbidden, Unauthenticated
 
 ROLES = ("counter", "portal", "archivist", "admin")
+MIN_KEY_LENGTH = 8  # an empty or tiny key would let anyone in
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
 _bearer = HTTPBearer(auto_error=False, description="the API key as a bearer token")
 
@@ -26,11 +28,18 @@ def parse_keys(spec: str) -> dict[bytes, tuple[str, str]]:
     """'name:role:key,…' → {sha256(key): (name, role)}; the keys themselves are not kept."""
     keys = {}
     for item in filter(None, (part.strip() for part in spec.split(","))):
-        name, role, key = item.split(":", 2)
+        name, role, key = (item.split(":", 2) + ["", ""])[:3]
         if role not in ROLES:
-            raise ValueError(f"unknown role {role!r} for API key {name!r}; roles: {', '.join(ROLES)}")
+            raise _bad_keys(f"unknown role {role!r} for API key {name!r}; roles: {', '.join(ROLES)}")
+        if len(key) < MIN_KEY_LENGTH:
+            raise _bad_keys(f"the API key of {name!r} is shorter than {MIN_KEY_LENGTH} characters")
         keys[hashlib.sha256(key.encode()).digest()] = (name, role)
     return keys
+
+
+def _bad_keys(why: str) -> ConfigurationError:
+    return ConfigurationError("invalid_api_keys", "Cấu hình khóa truy cập (DIGITIZE_API_KEYS) không hợp lệ.",
+                              f"DIGITIZE_API_KEYS: {why}.")
 
 
 def identify(keys: dict[bytes, tuple[str, str]], presented: str) -> tuple[str, str] | None:

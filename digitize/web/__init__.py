@@ -28,7 +28,8 @@ def install(app: FastAPI) -> None:
         request, "error.html", {"title": "Không thực hiện được", "message": message}, status=status)
     app.add_middleware(SessionMiddleware, secret_key=session_secret(services.settings.session_secret,
                                                                     services.settings.home),
-                       session_cookie="digitize_session", max_age=SESSION_HOURS * 3600, same_site="strict")
+                       session_cookie="digitize_session", max_age=SESSION_HOURS * 3600, same_site="strict",
+                       https_only=services.settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (session_pages, intake_pages, review_pages, search_pages, archive_pages):
         app.include_router(module.router)

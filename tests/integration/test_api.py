@@ -19,7 +19,7 @@ from workers.queue import RqJobQueue
 from ..conftest import ROOT, SAMPLES
 
 OWNER = "001090012345"
-KEYS = {"counter": "k-counter", "portal": "k-portal", "archivist": "k-archivist", "admin": "k-admin"}
+KEYS = {"counter": "k-counter", "portal": "k-portal", "archivist": "k-archivist", "admin": "k-admin-0"}
 ALLOWED = {  # (method, path) → roles besides admin
     ("post", "/v1/documents"): {"counter"},
     ("get", "/v1/jobs/{job_id}"): {"counter"},
