@@ -11,14 +11,12 @@ import importlib
 import json
 import logging
 import sys
-from functools import partial
 from pathlib import Path
 
 from common.runtime import limit_threads
 
 log = logging.getLogger("digitize")
 EXIT_OK, EXIT_FAIL, EXIT_UNTRUSTED = 0, 1, 3
-VERIFY_SECONDS = 30  # a PDF to verify may be anyone's: read in a limited child process
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -275,16 +273,15 @@ def _report_file_error(exc: Exception, path: Path) -> bool:
 
 
 def cmd_verify(args) -> int:
-    from common.sandbox import run_limited
-    from signing import load_certificates, verify_pdf
+    from signing import load_certificates
 
+    from .pipeline import verify_untrusted
     from .settings import Settings
 
     settings = Settings()
     data = _read(args.file)
     roots = load_certificates(args.trust + settings.trust_root_paths)
-    report = run_limited(partial(verify_pdf, at=args.at, online=args.online), data, roots,
-                         seconds=VERIFY_SECONDS, memory_mb=settings.parse_memory_mb // 4)
+    report = verify_untrusted(data, roots, settings, at=args.at, online=args.online)
     if args.json:
         json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         print()

@@ -13,14 +13,15 @@ import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import partial
 from typing import Callable
 
 import ocr
 from common import clock
 from common.errors import AppError
 from common.sandbox import run_limited
-from signing import Stamp, sign_pdf, signer_display_name, verify_pdf
-from storage import layout, sha256_hex
+from signing import Stamp, VerifyReport, sign_pdf, signer_display_name, verify_pdf
+from storage import layout
 
 from . import archive, duplicates
 from .archive import Agency, InputSignature, Manifest, NewDocument
@@ -81,7 +82,7 @@ class Outcome:
 
     @property
     def sha256(self) -> str:
-        return sha256_hex(self.pdf)
+        return self.manifest.objects.signed_pdf.sha256
 
     @property
     def already_on_file(self) -> bool:
@@ -215,6 +216,13 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
 VERIFY_SECONDS = 30
 
 
+def verify_untrusted(data: bytes, trust_roots: list, settings: Settings, *, at: datetime | None = None,
+                     online: bool = False) -> VerifyReport:
+    """`signing.verify_pdf` on a PDF that may be anyone's, in a limited child process."""
+    return run_limited(partial(verify_pdf, at=at, online=online), data, trust_roots, seconds=VERIFY_SECONDS,
+                       memory_mb=settings.parse_memory_mb // 4)
+
+
 def _born_digital_checks(data: bytes, results: list[ocr.PageResult],
                          services: Services) -> tuple[list[str], list[InputSignature]]:
     """What active content the copied pages lose, and the signatures the file came with; both read
@@ -226,8 +234,7 @@ def _born_digital_checks(data: bytes, results: list[ocr.PageResult],
     if not data.startswith(b"%PDF") or b"/ByteRange" not in data:
         return removed, []
     try:
-        report = run_limited(verify_pdf, data, services.trust_roots, seconds=VERIFY_SECONDS,
-                             memory_mb=settings.parse_memory_mb // 4)
+        report = verify_untrusted(data, services.trust_roots, settings)
     except AppError as exc:
         log.info("signatures of the input unreadable: %s", exc.code)
         return removed, []

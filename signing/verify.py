@@ -80,7 +80,7 @@ def load_certificates(paths: list[str]) -> list[x509.Certificate]:
 def verify_pdf(data: bytes, trust_roots: list[x509.Certificate] | None = None, *,
                at: datetime | None = None, online: bool = False) -> VerifyReport:
     """Check each signature: intact, valid, trusted against `trust_roots`, revoked, what changed after it."""
-    _refuse_encrypted(data)
+    whole_code = _document_code(data)  # also refuses an encrypted file, which pyHanko cannot judge
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
@@ -90,8 +90,9 @@ def verify_pdf(data: bytes, trust_roots: list[x509.Certificate] | None = None, *
     now = at or datetime.now(timezone.utc)
     dss = _read_dss(reader)
     doc_timestamps = [s for s in embedded if s.sig_object.get("/Type") == "/DocTimeStamp"]
-    signed_code = _document_code(_first_signed_revision(data, embedded))
-    report = VerifyReport(document_code=signed_code, code_changed_after_signing=_document_code(data) != signed_code)
+    signed_revision = _first_signed_revision(data, embedded)
+    signed_code = whole_code if signed_revision == data else _document_code(signed_revision)
+    report = VerifyReport(document_code=signed_code, code_changed_after_signing=whole_code != signed_code)
     for sig in embedded:
         if sig in doc_timestamps:
             continue
@@ -166,16 +167,6 @@ def _read_dss(reader: PdfFileReader) -> DocumentSecurityStore | None:
         return None
 
 
-def _refuse_encrypted(data: bytes) -> None:
-    try:
-        pikepdf.open(io.BytesIO(data)).close()
-    except pikepdf.PasswordError:
-        raise UnreadablePdf("encrypted_pdf", "Tệp PDF được mã hóa hoặc có mật khẩu, không kiểm tra được chữ ký.",
-                            "The PDF is encrypted or password-protected.") from None
-    except pikepdf.PdfError:
-        pass  # pyHanko says what is wrong with it
-
-
 def _first_signed_revision(data: bytes, embedded: list) -> bytes:
     """The file as it was when its first signature was made: the code is read from bytes that
     signature covers, never from an update appended after it. Unsigned: the whole file."""
@@ -192,5 +183,8 @@ def _document_code(data: bytes) -> str | None:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             code = pdf.docinfo.get("/DocumentCode")
             return str(code) if code is not None else None
+    except pikepdf.PasswordError:
+        raise UnreadablePdf("encrypted_pdf", "Tệp PDF được mã hóa hoặc có mật khẩu, không kiểm tra được chữ ký.",
+                            "The PDF is encrypted or password-protected.") from None
     except pikepdf.PdfError:
-        return None
+        return None  # pyHanko says what is wrong with the file

@@ -7,17 +7,16 @@ from datetime import date
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 
-from common.sandbox import run_limited
 from signing import verify_pdf
 
 from .. import archive
 from ..http import state
 from ..http.auth import Caller, require
+from ..pipeline import verify_untrusted
 from ..search import SearchQuery
 from ..search import search as find_documents
 
 router = APIRouter(prefix="/v1", tags=["lưu trữ (archive)"])
-VERIFY_SECONDS = 30  # an uploaded PDF is a stranger's: checked in a limited child process
 
 
 @router.get("/search", summary="Tìm theo chủ hồ sơ, hồ sơ, loại, cơ quan, ngày, hoặc toàn văn không dấu")
@@ -59,8 +58,7 @@ async def verify_upload(request: Request, file: UploadFile = File(...),
                         caller: Caller = Depends(require("archivist"))) -> dict:
     services = state.services(request)
     data = await state.read_limited(file, services.settings.max_file_bytes)
-    report = await asyncio.to_thread(run_limited, verify_pdf, data, services.trust_roots,
-                                     seconds=VERIFY_SECONDS, memory_mb=services.settings.parse_memory_mb // 4)
+    report = await asyncio.to_thread(verify_untrusted, data, services.trust_roots, services.settings)
     return report.to_json()
 
 

@@ -198,3 +198,25 @@ def test_hot_folder_command_takes_a_scan_into_the_warehouse(live, tmp_path):
     receipt = load_receipt(services, done[0].name.split("-")[0])
     assert receipt.dossier_code == "H40.27-261124-0005" and services.store.exists(receipt.original_key)
     assert RqJobQueue(settings).rq.fetch_job(receipt.id) is not None  # queued for a worker
+
+
+def test_a_file_broken_past_intake_fails_once_and_waits_for_a_person(live, tmp_path):
+    """Through a real RQ worker: no retry is scheduled, the reconciler does not queue it again, and
+    the job view gives the Vietnamese reason."""
+    from rq.registry import FailedJobRegistry, ScheduledJobRegistry
+
+    from digitize.intake import needs_attention, submit
+
+    bucket = f"t-{uuid.uuid4().hex[:12]}"
+    settings = _settings(live, tmp_path, minio_bucket=bucket, queue_name=f"q-{bucket}",
+                         catalog_url=f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    services, q = Services(settings), RqJobQueue(settings)
+    truncated = (SAMPLES / "sample-01-quyet-dinh.png").read_bytes()[:4000]  # its header reads fine
+    receipt = submit(Submission(truncated, "cut.png", "001090012345"), services, q)
+
+    assert _run_workers(settings, "--burst").returncode == 0
+    assert receipt.id in FailedJobRegistry(queue=q.rq).get_job_ids()
+    assert ScheduledJobRegistry(queue=q.rq).get_job_ids() == []  # no retry
+    assert needs_attention(services, receipt.id).code == "corrupt_image"
+    assert "0 receipt(s) queued again" in _run_workers(settings, "reconcile").stderr
+    assert q.job(receipt.id).status == "failed"
