@@ -85,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     f.set_defaults(run=cmd_find)
 
     r = sub.add_parser("reindex", help="rebuild the catalog from the manifests in the warehouse")
+    r.add_argument("--allow-empty", action="store_true",
+                   help="empty the catalog even when the warehouse lists no documents")
     r.set_defaults(run=cmd_reindex)
 
     b = sub.add_parser("bench", help="benchmarks")
@@ -258,7 +260,7 @@ def cmd_reindex(args) -> int:
     from .services import Services
 
     show = (lambda n: print(f"đã lập chỉ mục {n} giấy tờ", end="\r", file=sys.stderr)) if sys.stderr.isatty() else None
-    count = reindex(Services(), progress=show)
+    count = reindex(Services(), progress=show, allow_empty=args.allow_empty)
     print(f"Đã lập lại chỉ mục: {count} giấy tờ.")
     return EXIT_OK
 

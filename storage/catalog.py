@@ -119,10 +119,10 @@ class Catalog:
                 .returning(code_sequences.c.last_value)
             ).scalar_one()
 
-    def raise_sequence(self, scope: str, value: int) -> None:
+    def raise_sequence(self, scope: str, value: int, conn: sa.Connection | None = None) -> None:
         """Make sure the next number in `scope` is above `value` (after a rebuild)."""
         insert = _dialect_insert(self.engine)(code_sequences).values(scope=scope, last_value=value)
-        with self.engine.begin() as conn:
+        with self._transaction(conn) as conn:
             conn.execute(insert.on_conflict_do_update(
                 index_elements=["scope"], set_={"last_value": sa.func.max(code_sequences.c.last_value, value)}
                 if self.sqlite else {"last_value": sa.func.greatest(code_sequences.c.last_value, value)}))
@@ -131,12 +131,12 @@ class Catalog:
         """Insert once (a second call with the same code does nothing); links its first dossier."""
         self.add_documents([row])
 
-    def add_documents(self, rows: list[dict]) -> None:
+    def add_documents(self, rows: list[dict], conn: sa.Connection | None = None) -> None:
         now = datetime.now(timezone.utc)
         rows = [{**{c.name: r.get(c.name) for c in documents.c}, "created_at": r.get("created_at") or now,
                  "search_text": fold(r.get("text") or "")} for r in rows]
         insert = _dialect_insert(self.engine)
-        with self.engine.begin() as conn:
+        with self._transaction(conn) as conn:
             fresh = conn.execute(
                 insert(documents).on_conflict_do_nothing(index_elements=["code"]).returning(documents.c.code),
                 rows).scalars().all() if rows else []
@@ -155,16 +155,17 @@ class Catalog:
             conn.execute(documents.update().where(documents.c.code == code)
                          .values(issued_on=issued_on, valid_until=valid_until))
 
-    def link(self, dossier_code: str, document_code: str, when: datetime | None = None) -> None:
+    def link(self, dossier_code: str, document_code: str, when: datetime | None = None,
+             conn: sa.Connection | None = None) -> None:
         """The document is part of this dossier too (submitted again, stored once)."""
         row = {"dossier_code": dossier_code, "document_code": document_code,
                "linked_at": when or datetime.now(timezone.utc)}
-        with self.engine.begin() as conn:
+        with self._transaction(conn) as conn:
             conn.execute(_dialect_insert(self.engine)(dossier_documents).values(**row).on_conflict_do_nothing())
 
-    def add_dossier(self, record: dict) -> None:
+    def add_dossier(self, record: dict, conn: sa.Connection | None = None) -> None:
         """A dossier opened at the counter: code, owner_id, procedure, created_at, created_by."""
-        with self.engine.begin() as conn:
+        with self._transaction(conn) as conn:
             conn.execute(_dialect_insert(self.engine)(dossiers).values(
                 **{c.name: record.get(c.name) for c in dossiers.c}).on_conflict_do_nothing())
 
@@ -188,15 +189,30 @@ class Catalog:
              .order_by(audit_log.c.at, audit_log.c.id))
         return self._rows(q)
 
-    def clear(self) -> None:
-        """Forget every document (the sequences stay: codes are never reused). Used by reindex."""
+    @contextlib.contextmanager
+    def rebuilding(self):
+        """A transaction that replaces every document, link and dossier; yields its connection for the
+        writing methods. Readers see the old catalog until it commits; an error leaves it untouched."""
         with self.engine.begin() as conn:
-            conn.execute(dossier_documents.delete())
-            conn.execute(dossiers.delete())
-            conn.execute(signature_checks.delete())
-            conn.execute(documents.delete())
-            if self.sqlite:
-                conn.execute(sa.text("DELETE FROM documents_fts"))
+            self._clear(conn)
+            yield conn
+
+    @contextlib.contextmanager
+    def _transaction(self, conn: sa.Connection | None):
+        if conn is not None:
+            yield conn
+        else:
+            with self.engine.begin() as conn:
+                yield conn
+
+    def _clear(self, conn: sa.Connection) -> None:
+        """Forget every document (the sequences stay: codes are never reused)."""
+        conn.execute(dossier_documents.delete())
+        conn.execute(dossiers.delete())
+        conn.execute(signature_checks.delete())
+        conn.execute(documents.delete())
+        if self.sqlite:
+            conn.execute(sa.text("DELETE FROM documents_fts"))
 
     # --- reading -------------------------------------------------------------------------------
 

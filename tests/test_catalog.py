@@ -10,6 +10,7 @@ import pytest
 from digitize.pipeline import Submission, process
 from digitize.services import Services
 from digitize.settings import Settings
+from storage import LocalObjectStore
 from storage.catalog import Catalog, fold
 
 from .conftest import SAMPLES, catalog_answers, run
@@ -146,3 +147,38 @@ def test_catalog_benchmark_runs_and_refuses_a_catalog_with_data(tmp_path):
     res = run(sys.executable, "-m", "digitize", "bench", "catalog", "--rows", "10", "--url", url)
     assert res.returncode == 1 and "catalog_not_empty" in res.stdout
     assert Catalog(url).count() == 1
+
+
+def test_a_reindex_that_fails_midway_leaves_the_catalog_as_it_was(home, monkeypatch):
+    from digitize import reindex as reindexing
+    from digitize.errors import ConflictError
+
+    services = Services(Settings())
+    for name in ("sample-01-quyet-dinh.png", "sample-02-cong-van.jpg"):
+        path = SAMPLES / name
+        process(Submission(path.read_bytes(), name, OWNER, None, "H40.27-261124-0010"), services)
+    before = sorted(d["code"] for d in services.catalog.documents_of_owner(OWNER))
+    assert len(before) == 2
+
+    real_load, calls = reindexing.eform.load, []
+
+    def breaks_on_the_second(services_, code):
+        calls.append(code)
+        if len(calls) == 2:
+            raise OSError("the warehouse went away")
+        return real_load(services_, code)
+
+    monkeypatch.setattr(reindexing.eform, "load", breaks_on_the_second)
+    with pytest.raises(OSError):
+        reindexing.reindex(services)
+    assert sorted(d["code"] for d in services.catalog.documents_of_owner(OWNER)) == before
+    assert services.catalog.dossiers_of(before[0]) == ["H40.27-261124-0010"]
+
+    monkeypatch.setattr(reindexing.eform, "load", real_load)
+    empty = Services(Settings())
+    empty.__dict__["store"] = LocalObjectStore(home / "empty-warehouse")
+    with pytest.raises(ConflictError) as refused:
+        reindexing.reindex(empty)
+    assert refused.value.code == "reindex_found_nothing"
+    assert services.catalog.count() == 2
+    assert reindexing.reindex(services) == 2
