@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from common.clock import iso_date
 from signing.detached import sign_detached, verify_detached
-from storage import StorageError, layout
+from storage import ObjectExists, layout
 
 from .archive import catalog_dates, fields_key
 from .errors import ConflictError, InvalidFieldError, NotFoundError
@@ -99,17 +99,17 @@ def correct(services: Services, code: str, *, based_on: int, values: dict[str, s
                    "fields": form.fields, "kind": kind, "version": current.version + 1,
                    "based_on": current.version, "saved_by": who, "saved_at": now, "corrections": changes,
                    **({"signed_off": SignOff(by=who, at=now)} if sign_off else {})})
-    try:
-        services.store.put(version_key(code, new.version), json.dumps(new.to_json(), ensure_ascii=False).encode(),
-                           "application/json", retain_years=services.settings.retention_for(kind))
-    except StorageError as exc:
-        if exc.code == "object_locked":  # somebody saved this version a moment ago
-            raise _conflict(new.version) from exc
-        raise
-    if sign_off:
-        data = services.store.get(version_key(code, new.version))
-        services.store.put(signature_key(code, new.version), sign_detached(data, services.signer),
-                           "application/pkcs7-signature", retain_years=services.settings.retention_for(kind))
+    data = json.dumps(new.to_json(), ensure_ascii=False).encode()
+    years = services.settings.retention_for(kind)
+    # Signed before it is written: the sign-off covers exactly the bytes this save stores.
+    signature = sign_detached(data, services.signer) if sign_off else None
+    try:  # a create-once write: of two saves based on the same version, exactly one wins
+        services.store.put(version_key(code, new.version), data, "application/json", retain_years=years)
+    except ObjectExists as exc:
+        raise _conflict(new.version) from exc
+    if signature is not None:
+        services.store.put(signature_key(code, new.version), signature, "application/pkcs7-signature",
+                           retain_years=years)
     refresh_catalog_dates(services, code, new)
     return load(services, code, new.version)
 

@@ -1,7 +1,7 @@
 """The electronic data warehouse: objects (local directory or MinIO) and the catalog."""
 from . import layout
 from .catalog import Catalog
-from .errors import ObjectNotFound, StorageError, StorageUnavailable
+from .errors import ObjectExists, ObjectNotFound, StorageError, StorageUnavailable
 from .objects import (
            LocalObjectStore,
            MinioObjectStore,
@@ -10,5 +10,5 @@ from .objects import (
            sha256_hex,
 )
 
-__all__ = ["Catalog", "LocalObjectStore", "MinioObjectStore", "ObjectStore", "ObjectNotFound", "StorageError", "StorageUnavailable", "StoredObject",
+__all__ = ["Catalog", "LocalObjectStore", "MinioObjectStore", "ObjectExists", "ObjectNotFound", "ObjectStore", "StorageError", "StorageUnavailable", "StoredObject",
            "layout", "sha256_hex"]

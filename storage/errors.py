@@ -11,6 +11,12 @@ class ObjectNotFound(StorageError):
     exit_code = 1
 
 
+class ObjectExists(StorageError):
+    """Another object already holds this key: objects are created once and never overwritten."""
+    status = 409
+    exit_code = 1
+
+
 class StorageUnavailable(Unavailable):
     """MinIO or the catalog is away for now."""
 

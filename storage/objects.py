@@ -1,13 +1,14 @@
 """The warehouse's object stores: a local directory and MinIO, behind one interface.
 
 Every object records its SHA-256 when written and is checked on every read;
-a mismatch raises instead of serving altered data. Written objects are never
-overwritten with different content (MinIO adds object lock on top).
+a mismatch raises instead of serving altered data. A key is written once: the
+write itself is conditional (create if absent), so of two writers racing for one
+key exactly one wins and the other gets `ObjectExists` (MinIO adds object lock on top).
+Writing the same bytes again is a no-op, so a retried job does not fail.
 """
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import os
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator, Protocol
 
-from .errors import StorageError, StorageUnavailable, integrity_error, not_found
+from .errors import ObjectExists, StorageUnavailable, integrity_error, not_found
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,8 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _overwrite_refused(key: str) -> StorageError:
-    return StorageError("object_locked", f"Không được ghi đè dữ liệu đã lưu: {key}.",
+def _overwrite_refused(key: str) -> ObjectExists:
+    return ObjectExists("object_locked", f"Không được ghi đè dữ liệu đã lưu: {key}.",
                         f"Refusing to overwrite a stored object with different content: {key}.")
 
 
@@ -62,14 +63,14 @@ class LocalObjectStore:
     def put(self, key: str, data: bytes, content_type: str, *, retain_years: int | None = None) -> StoredObject:
         digest = sha256_hex(data)
         path = self._path(key)
-        if path.exists():
-            if self._recorded_sha(key) == digest:
-                return StoredObject(key, digest, len(data))
-            raise _overwrite_refused(key)
         meta = {"sha256": digest, "size": len(data), "content_type": content_type}
         if retain_years:
             meta["retain_until"] = (datetime.now(timezone.utc) + timedelta(days=365 * retain_years)).isoformat()
-        _atomic_write(self._meta_path(key), json.dumps(meta).encode())
+        # The sidecar is the claim: linked into place, it is created by exactly one writer.
+        if not _create_once(self._meta_path(key), json.dumps(meta).encode()):
+            if self._recorded_sha(key) == digest:
+                return StoredObject(key, digest, len(data))
+            raise _overwrite_refused(key)
         _atomic_write(path, data)
         return StoredObject(key, digest, len(data))
 
@@ -98,6 +99,23 @@ class LocalObjectStore:
                 key = path.relative_to(base).as_posix()
                 if key.startswith(prefix):
                     yield key
+
+
+def _create_once(path: Path, data: bytes) -> bool:
+    """Write `path` whole unless it exists; False when another writer had it first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    try:
+        os.link(tmp, path)
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        tmp.unlink()
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -137,21 +155,26 @@ class MinioObjectStore:
 
     def put(self, key: str, data: bytes, content_type: str, *, retain_years: int | None = None) -> StoredObject:
         from minio.commonconfig import COMPLIANCE
+        from minio.error import S3Error
+        from minio.helpers import genheaders
         from minio.retention import Retention
 
         digest = sha256_hex(data)
-        existing = self._head_sha(key)
-        if existing is not None:
-            if existing == digest:
-                return StoredObject(key, digest, len(data))
-            raise _overwrite_refused(key)
         retention = None
         if retain_years:
             until = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=365 * retain_years)
             retention = Retention(COMPLIANCE, until)
+        headers = genheaders({"sha256": digest}, None, None, retention, False)
+        headers.update({"Content-Type": content_type, "If-None-Match": "*"})
         try:
-            self.client.put_object(self.bucket, key, io.BytesIO(data), len(data), content_type=content_type,
-                                   metadata={"sha256": digest}, retention=retention)
+            # put_object() cannot send If-None-Match (it would become user metadata); our objects are small
+            # enough for one PUT, so the client's single-part call does it.
+            self.client._put_object(self.bucket, key, data, headers)
+        except S3Error as exc:
+            if exc.code != "PreconditionFailed":
+                raise _unavailable(exc) from exc
+            if self._head_sha(key) != digest:
+                raise _overwrite_refused(key) from None
         except Exception as exc:
             raise _unavailable(exc) from exc
         return StoredObject(key, digest, len(data))

@@ -65,3 +65,22 @@ def test_the_warehouse_refuses_to_overwrite_a_version(services):
 
     with pytest.raises(StorageError):
         services.store.put(eform.version_key(CODE, 2), b"{}", "application/json")
+
+
+def test_concurrent_saves_of_one_version_one_wins_the_others_get_409(services):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from digitize.errors import ConflictError
+
+    def save(i):
+        try:
+            return eform.correct(services, CODE, based_on=1, values={"full_name": f"TÊN {i}"}, confirm=[],
+                                 who=f"clerk-{i}", kind="cccd")
+        except ConflictError as exc:
+            return exc
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(save, range(8)))
+    winners = [r for r in results if not isinstance(r, ConflictError)]
+    assert len(winners) == 1 and all(r.status == 409 for r in results if r not in winners)
+    assert eform.load(services, CODE).fields["full_name"].value == winners[0].fields["full_name"].value

@@ -220,3 +220,45 @@ def test_a_file_broken_past_intake_fails_once_and_waits_for_a_person(live, tmp_p
     assert needs_attention(services, receipt.id).code == "corrupt_image"
     assert "0 receipt(s) queued again" in _run_workers(settings, "reconcile").stderr
     assert q.job(receipt.id).status == "failed"
+
+
+def test_concurrent_eform_saves_on_minio_one_wins_the_rest_get_409_and_the_sign_off_verifies(live, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from digitize import eform
+    from digitize.errors import ConflictError
+
+    services = Services(_settings(live, tmp_path, minio_bucket=f"t-{uuid.uuid4().hex[:12]}"))
+    code = "H40-261124-0042-X"
+    machine = {"kind": "cccd", "classification": {"kind": "cccd", "confidence": 0.9, "evidence": []},
+               "fields": {"full_name": {"value": "LÊ VĂN A", "raw": "LÊ VĂN A", "confidence": 0.7, "page": 1,
+                                        "source": "ocr", "box": None}}}
+    services.store.put(layout.document_key(code, "fields.json"), json.dumps(machine).encode(), "application/json")
+    services.signer  # loaded once, not by eight threads at a time
+
+    for _ in range(3):  # a race is won by chance: several rounds, each from a fresh version
+        based_on = eform.load(services, code).version
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda i: _save_on(services, code, based_on, i), range(8)))
+        winners = [r for r in results if not isinstance(r, ConflictError)]
+        assert len(winners) == 1, results
+        assert all(r.status == 409 and r.code == "version_conflict" for r in results if r not in winners)
+        stored = eform.load(services, code)
+        assert stored.version == based_on + 1 and stored.saved_by == winners[0].saved_by
+        assert stored.fields["full_name"].value == winners[0].fields["full_name"].value
+        check = eform.signature(services, code, stored.version)
+        if stored.signed_off is not None:
+            assert check["intact"] and check["valid"], check
+        else:
+            assert check is None
+
+
+def _save_on(services, code, based_on, i):
+    from digitize import eform
+    from digitize.errors import ConflictError
+
+    try:
+        return eform.correct(services, code, based_on=based_on, values={"full_name": f"LÊ VĂN {chr(65 + i)}"},
+                             confirm=[], who=f"clerk-{i}", kind="cccd", sign_off=i % 2 == 0)
+    except ConflictError as exc:
+        return exc
