@@ -15,6 +15,8 @@ from pathlib import Path
 
 from common.runtime import limit_threads
 
+from . import accounts_cli
+
 log = logging.getLogger("digitize")
 EXIT_OK, EXIT_FAIL, EXIT_UNTRUSTED = 0, 1, 3
 
@@ -83,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--text", help='full text, diacritics optional: "quyet dinh" finds "quyết định"')
     f.add_argument("--limit", type=int, default=50)
     f.set_defaults(run=cmd_find)
+
+    accounts_cli.add_parser(sub)
 
     r = sub.add_parser("reindex", help="rebuild the catalog from the manifests in the warehouse")
     r.add_argument("--allow-empty", action="store_true",

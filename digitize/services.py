@@ -13,6 +13,7 @@ from signing import (
     load_pkcs12_signer,
 )
 from storage import Catalog, LocalObjectStore, MinioObjectStore, ObjectStore
+from storage.people import People
 
 from .codes import DocumentCodeFormat, check_agency_id
 from .settings import Settings
@@ -38,6 +39,10 @@ class Services:
     def catalog(self) -> Catalog:
         self.settings.home.mkdir(parents=True, exist_ok=True)
         return Catalog(self.settings.catalog)
+
+    @cached_property
+    def people(self) -> People:
+        return People(self.catalog.engine)
 
     @cached_property
     def code_format(self) -> DocumentCodeFormat:

@@ -52,6 +52,19 @@ class Settings(BaseSettings):
     max_request_bytes: int = 500 * 1024 * 1024  # one request's body, checked before it is read
     session_secret: str = ""  # signs the web pages' session cookie; made on first use in `home` if empty
     secure_cookies: bool = False  # behind TLS: the session cookie is sent over HTTPS only
+    session_hours: float = 10  # a counter shift; a session ends sooner at logout or when its key or account goes
+    # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client.
+    trusted_proxies: str = ""
+    # Failed logins and unknown API keys, counted in Redis (throttle_url, else redis_url) by every process.
+    login_failures_per_account: str = "5 per 15 minutes"  # then the account is locked for that window
+    failures_per_client: str = "20 per minute"  # then the address is refused for that window
+    throttle_url: str = ""  # "memory://" for a single process without Redis
+    # Sign-in through the province's OpenID Connect single sign-on; empty issuer: off.
+    oidc_issuer: str = ""  # e.g. https://sso.tinh.gov.vn/realms/motcua
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_roles: str = ""  # "group:role,…": the first of the person's groups found here gives the role
+    oidc_label: str = "Đăng nhập một lần (SSO) của tỉnh"
 
     # Work.
     ocr_lang: str = "vie"  # Tesseract model(s), e.g. "vie" or "vie+eng"

@@ -9,6 +9,8 @@ MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"   # github.com/minio/minio, p
 MINIO_BIN="$CACHE/minio/$MINIO_VERSION/minio"
 VERAPDF_VERSION="1.30.2"                              # org.verapdf.apps:cli on Maven Central, pinned
 VERAPDF="$CACHE/verapdf/$VERAPDF_VERSION/verapdf"
+KEYCLOAK_VERSION="26.5.6"                             # org.keycloak:keycloak-quarkus-dist, pinned
+KEYCLOAK_HOME="$CACHE/keycloak/$KEYCLOAK_VERSION/keycloak-$KEYCLOAK_VERSION"
 export OMP_THREAD_LIMIT=1
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -92,6 +94,27 @@ POM
   (cd "$dir" && quietly "$dir/fetch.log" mvn -q -B dependency:copy-dependencies -DoutputDirectory="$dir/lib")
   printf '#!/bin/sh\nexec java -cp "%s/lib/*" org.verapdf.apps.GreenfieldCliWrapper "$@"\n' "$dir" > "$VERAPDF"
   chmod +x "$VERAPDF"
+}
+
+ensure_keycloak() {  # the OIDC provider of the single sign-on tests, from Maven Central
+  [ -x "$KEYCLOAK_HOME/bin/kc.sh" ] && return 0
+  say "fetching Keycloak $KEYCLOAK_VERSION from Maven Central (cached in $CACHE/keycloak)"
+  local dir; dir="$(dirname "$KEYCLOAK_HOME")"
+  mkdir -p "$dir"
+  (cd "$dir" && quietly "$dir/fetch.log" mvn -q -B dependency:copy \
+     "-Dartifact=org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:tar.gz" -DoutputDirectory="$dir")
+  tar -xzf "$dir/keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz" -C "$dir"
+  rm -f "$dir/keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz"
+}
+
+keycloak_java_home() {  # Keycloak 26 needs Java 21 or newer; Debian bookworm's default is 17
+  local jdk
+  for jdk in /usr/lib/jvm/*; do
+    [ -x "$jdk/bin/java" ] || continue
+    local major; major="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')"
+    [ "${major%%.*}" -ge 21 ] 2>/dev/null && { echo "$jdk"; return 0; }
+  done
+  return 1
 }
 
 # The image and the installed-wheel test install offline, from wheels built here: every runtime

@@ -20,7 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
-HEAD = "0004"
+HEAD = "0005"
 SEARCH_CANDIDATES = 200  # rows the diacritic-free index hands over for ranking
 
 metadata = sa.MetaData()
@@ -183,6 +183,11 @@ class Catalog:
                "document_code": document_code, "owner_id": owner_id, "client": client}
         with self.engine.begin() as conn:
             conn.execute(audit_log.insert().values(**row))
+
+    def audit_of(self, who: str, limit: int = 100) -> list[dict]:
+        """A person's latest lines (logins, failed logins, reads), newest first."""
+        q = sa.select(audit_log).where(audit_log.c.who == who).order_by(audit_log.c.id.desc()).limit(limit)
+        return self._rows(q)
 
     def audit_trail(self, document_code: str) -> list[dict]:
         q = (sa.select(audit_log).where(audit_log.c.document_code == document_code)

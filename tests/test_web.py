@@ -25,7 +25,8 @@ KEYS = f"clerk:counter:{CLERK},keeper:archivist:{KEEPER},portal:portal:{PORTAL}"
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory) -> Services:
-    return Services(Settings(home=tmp_path_factory.mktemp("web"), api_keys=KEYS, agency_id="H40.27"))
+    return Services(Settings(home=tmp_path_factory.mktemp("web"), api_keys=KEYS, agency_id="H40.27",
+                             throttle_url="memory://"))
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +183,69 @@ def test_the_session_cookie_is_secure_when_told_so(tmp_path):
     with TestClient(create_app(secure, MemoryJobQueue()), base_url="https://testserver") as client:
         res = client.post("/dang-nhap", data={"key": CLERK}, follow_redirects=False)
         assert res.status_code == 303 and "secure" in res.headers["set-cookie"].lower()
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page)[1]
+
+
+def test_a_session_ends_at_logout_and_when_its_key_is_removed(services):
+    with TestClient(create_app(services, MemoryJobQueue())) as clerk:
+        csrf = login(clerk, CLERK)
+        stolen = dict(clerk.cookies)  # a copy of the cookie, as an attacker or a shared PC would keep
+        clerk.post("/dang-xuat", data={"csrf": csrf})
+    with TestClient(create_app(services, MemoryJobQueue()), cookies=stolen) as replay:
+        res = replay.post("/tiep-nhan/ho-so", data={"csrf": csrf, "owner_id": OWNER}, follow_redirects=False)
+        assert res.status_code == 303 and res.headers["location"].startswith("/dang-nhap")
+
+    with TestClient(create_app(services, MemoryJobQueue())) as clerk:
+        csrf = login(clerk, CLERK)
+        kept = dict(clerk.cookies)
+        assert clerk.get("/tiep-nhan").status_code == 200
+    without_clerk = Services(services.settings.model_copy(update={"api_keys": f"keeper:archivist:{KEEPER}"}))
+    with TestClient(create_app(without_clerk, MemoryJobQueue()), cookies=kept) as after_removal:
+        assert after_removal.get("/tiep-nhan", follow_redirects=False).status_code == 303
+        res = after_removal.post("/tiep-nhan/ho-so", data={"csrf": csrf, "owner_id": OWNER}, follow_redirects=False)
+        assert res.status_code == 303 and res.headers["location"].startswith("/dang-nhap")
+
+
+def test_named_accounts_log_in_lock_after_failures_and_end_with_removal(services):
+    people = services.people
+    people.save_account("lan.nguyen", "counter", password="mật khẩu đủ dài 2026", display_name="Nguyễn Thị Lan")
+    stored = people.list_accounts()[0]
+    assert stored.username == "lan.nguyen" and stored.has_password
+    with people.engine.connect() as conn:  # argon2id, never the password
+        digest = conn.exec_driver_sql("SELECT password_hash FROM accounts").scalar_one()
+    assert digest.startswith("$argon2id$") and "2026" not in digest
+
+    with TestClient(create_app(services, MemoryJobQueue())) as client:
+        res = client.post("/dang-nhap", data={"username": "Lan.Nguyen", "password": "mật khẩu đủ dài 2026"},
+                          follow_redirects=False)
+        assert res.status_code == 303 and res.headers["location"] == "/tiep-nhan"
+        assert "lan.nguyen" in client.get("/tiep-nhan").text
+        kept = dict(client.cookies)
+        people.deactivate("lan.nguyen")  # the account is removed: its open session ends now
+        assert client.get("/tiep-nhan", follow_redirects=False).status_code == 303
+    with TestClient(create_app(services, MemoryJobQueue()), cookies=kept) as replay:
+        assert replay.get("/tiep-nhan", follow_redirects=False).status_code == 303
+
+    people.save_account("minh.tran", "archivist", password="một mật khẩu khác 99")
+    with TestClient(create_app(services, MemoryJobQueue())) as client:
+        for _ in range(5):
+            wrong = client.post("/dang-nhap", data={"username": "minh.tran", "password": "đoán thử 123456"})
+            assert wrong.status_code == 401 and "không đúng" in wrong.text
+        locked = client.post("/dang-nhap", data={"username": "minh.tran", "password": "một mật khẩu khác 99"})
+        assert locked.status_code == 429 and "tạm khóa" in locked.text
+    actions = [line["action"] for line in services.catalog.audit_of("minh.tran")]
+    assert actions == ["login_refused"] + ["login_failed"] * 5
+    assert [line["action"] for line in services.catalog.audit_of("lan.nguyen")] == ["login"]
+
+
+def test_guessing_api_keys_is_throttled_per_address(tmp_path):
+    settings = Settings(home=tmp_path, api_keys=KEYS, throttle_url="memory://", failures_per_client="10 per minute")
+    with TestClient(create_app(Services(settings), MemoryJobQueue())) as client:
+        codes = [client.get("/v1/search", params={"q": "x"}, headers={"X-API-Key": f"guess-{i:04d}"}).status_code
+                 for i in range(12)]
+        assert codes == [401] * 10 + [429] * 2
+        refused = client.get("/v1/search", params={"q": "x"}, headers={"X-API-Key": KEEPER})
+        assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_attempts"

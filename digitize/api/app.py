@@ -9,7 +9,9 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from ..http import errors
 from ..http.auth import parse_keys
+from ..http.clients import parse_proxies
 from ..http.gate import BodyGate
+from ..http.throttle import Throttle
 from ..jobqueue import JobQueue
 from ..services import Services
 from ..web import install as install_pages
@@ -29,13 +31,18 @@ def create_app(services: Services, queue: JobQueue) -> FastAPI:
     app = FastAPI(title="digitize", version="1", description=DESCRIPTION)
     app.state.services = services
     app.state.queue = queue
-    app.state.api_keys = parse_keys(services.settings.api_keys)
+    settings = services.settings
+    app.state.api_keys = parse_keys(settings.api_keys)
+    app.state.proxies = parse_proxies(settings.trusted_proxies)
+    app.state.throttle = Throttle(settings.throttle_url or settings.redis_url,
+                                  per_account=settings.login_failures_per_account,
+                                  per_client=settings.failures_per_client)
     app.state.metrics = Metrics(queue)
     errors.install(app)
     for module in (intake_routes, portal_routes, archive_routes, eform_routes):
         app.include_router(module.router)
     # Added first, so that it runs inside the pages' session middleware and sees the session.
-    app.add_middleware(BodyGate, keys=app.state.api_keys, max_bytes=services.settings.max_request_bytes)
+    app.add_middleware(BodyGate, app_state=app.state, max_bytes=settings.max_request_bytes)
     install_pages(app)
 
     @app.middleware("http")

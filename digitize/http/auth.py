@@ -3,14 +3,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from storage.people import WebSession
+
 from ..errors import ConfigurationError
+from .clients import client_address
 from .errors import Forbidden, Unauthenticated
 
+log = logging.getLogger(__name__)
 ROLES = ("counter", "portal", "archivist", "admin")
 MIN_KEY_LENGTH = 8  # an empty or tiny key would let anyone in
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
@@ -48,6 +53,23 @@ def identify(keys: dict[bytes, tuple[str, str]], presented: str) -> tuple[str, s
     return next((who for d, who in keys.items() if hmac.compare_digest(d, digest)), None)
 
 
+def web_session(state, session_id: str | None) -> WebSession | None:
+    """The web session with this id, if still open and, when opened with an API key, that key is still
+    configured for the same name and role (removing a key from the configuration ends its sessions)."""
+    if not session_id:
+        return None
+    found = state.services.people.session(session_id)
+    if found is not None and found.via == "key":
+        if state.api_keys.get(bytes.fromhex(found.key_sha256 or "")) != (found.name, found.role):
+            return None
+    return found
+
+
+def client_of(request: Request) -> str | None:
+    """The caller's address: the peer, or what a configured proxy forwarded."""
+    return client_address(request.scope, request.app.state.proxies)
+
+
 def require(*roles: str):
     """A dependency admitting callers with one of `roles` (or admin)."""
     allowed = set(roles) | {"admin"}
@@ -57,13 +79,17 @@ def require(*roles: str):
         presented = key or (bearer.credentials if bearer else None)
         if not presented:
             raise Unauthenticated("unauthenticated", "Cần khóa truy cập (X-API-Key).", "An API key is required.")
+        client, throttle = client_of(request), request.app.state.throttle
+        throttle.check(client=client)
         found = identify(request.app.state.api_keys, presented)
         if found is None:
+            throttle.failed(client=client)
+            log.warning("unknown API key presented")
             raise Unauthenticated("unauthenticated", "Khóa truy cập không hợp lệ.", "The API key is not valid.")
         name, role = found
         if role not in allowed:
             raise Forbidden("forbidden", "Vai trò của bạn không được dùng chức năng này.",
                             f"Role {role} may not use this endpoint.")
-        return Caller(name=name, role=role, client=request.client.host if request.client else None)
+        return Caller(name=name, role=role, client=client)
 
     return check

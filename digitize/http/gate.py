@@ -2,28 +2,31 @@
 
 Without it a stranger could stream hundreds of megabytes into temporary files before the API key
 is even looked at. Here a request that sends a body (POST, PUT, PATCH) must first show a valid
-API key (the API) or a logged-in session (the web pages, except the login form), and its declared
+API key (the API) or an open session (the web pages, except the login form), and its declared
 length must fit; a body longer than it declared, or than the cap, is cut off.
 """
 from __future__ import annotations
 
 import json
 
-from .auth import identify
+import anyio
+
+from .auth import identify, web_session
+from .clients import client_address
 
 OPEN_PATHS = {"/dang-nhap"}  # the login form posts a key, not a session
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
 class BodyGate:
-    def __init__(self, app, *, keys: dict, max_bytes: int) -> None:
-        self.app, self.keys, self.max_bytes = app, keys, max_bytes
+    def __init__(self, app, *, app_state, max_bytes: int) -> None:
+        self.app, self.state, self.max_bytes = app, app_state, max_bytes
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS or scope["path"] in OPEN_PATHS:
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        if not self._known(scope, headers):
+        if not await self._known(scope, headers):
             if not scope["path"].startswith("/v1/"):  # a web page: to the login form, as its GET would
                 return await _redirect(send, f"/dang-nhap?tiep={scope['path']}")
             return await _refuse(send, 401, "unauthenticated", "Cần khóa truy cập hoặc đăng nhập.",
@@ -34,11 +37,20 @@ class BodyGate:
                                  f"The request is larger than {self.max_bytes} bytes.")
         await self.app(scope, self._capped(receive), send)
 
-    def _known(self, scope, headers: dict) -> bool:
+    async def _known(self, scope, headers: dict) -> bool:
         if scope["path"].startswith("/v1/"):
             presented = headers.get("x-api-key") or _bearer(headers.get("authorization", ""))
-            return bool(presented) and identify(self.keys, presented) is not None
-        return bool((scope.get("session") or {}).get("role"))
+            if not presented:
+                return False
+            if identify(self.state.api_keys, presented) is not None:
+                return True
+            throttle, client = self.state.throttle, client_address(scope, self.state.proxies)
+            await anyio.to_thread.run_sync(lambda: throttle.failed(client=client))
+            return False
+        session_id = (scope.get("session") or {}).get("sid")
+        if not session_id:
+            return False
+        return await anyio.to_thread.run_sync(lambda: web_session(self.state, session_id)) is not None
 
     def _capped(self, receive):
         seen = 0

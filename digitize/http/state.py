@@ -31,6 +31,12 @@ def audit(request: Request, caller: Caller, action: str, doc: dict) -> None:
                                     owner_id=doc.get("owner_id"), client=caller.client)
 
 
+def audit_event(request: Request, *, who: str, role: str, action: str, client: str | None,
+                code: str | None = None) -> None:
+    """A line of the audit trail that is not a document read: logins, failed logins, logouts."""
+    services(request).catalog.audit(who=who[:120], role=role, action=action, document_code=code, client=client)
+
+
 CHUNK = 1024 * 1024
 
 

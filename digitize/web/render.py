@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 from common.clock import VIETNAM, aware
 
 from . import labels
-from .session import ROLE_NAMES, caller_of, may, session_of
+from .session import ROLE_NAMES, caller_of, csrf_of, may
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -44,8 +44,13 @@ templates.env.globals.update(KIND_NAMES=labels.KIND_NAMES, ACTION_NAMES=labels.A
 
 
 def render(request: Request, template: str, context: dict, status: int = 200):
-    caller = caller_of(request)
+    try:
+        caller, csrf = caller_of(request), csrf_of(request)
+    except Exception:  # an error page while the catalog is away still renders, without the menu
+        if status < 500:
+            raise
+        caller, csrf = None, ""
     menu = [(path, title) for path, title, roles in MENU if may(caller, *roles)]
     return templates.TemplateResponse(request, template, {
-        "caller": caller, "menu": menu, "csrf": session_of(request).get("csrf", ""), "path": request.url.path,
+        "caller": caller, "menu": menu, "csrf": csrf, "path": request.url.path,
         **context}, status_code=status)

@@ -1,5 +1,7 @@
-"""Logging in to the web pages with an API key: the session remembers the caller's name and role
-(a signed cookie, never the key) and a token that every form and script sends back (CSRF)."""
+"""Logging in to the web pages: a named account (username and password), the province's single
+sign-on, or an API key. The session is held on the server (storage.people): the signed cookie holds
+only its random id. Logging out, removing the account, or removing the key from the configuration
+ends it at once. Every form and script sends back the session's CSRF token."""
 from __future__ import annotations
 
 import hmac
@@ -10,10 +12,15 @@ from pathlib import Path
 
 from fastapi import Request
 
-from ..http.auth import Caller, identify
+from storage.people import WebSession
+
+from ..http.auth import Caller, client_of, web_session
 
 ROLE_NAMES = {"counter": "Cán bộ một cửa", "portal": "Cổng dịch vụ công", "archivist": "Lưu trữ viên",
               "admin": "Quản trị"}
+
+
+_UNSET = object()
 
 
 class LoginRequired(Exception):
@@ -43,26 +50,49 @@ def session_secret(configured: str, home: Path) -> str:
     return path.read_text().strip()
 
 
-def log_in(request: Request, key: str) -> Caller | None:
-    found = identify(request.app.state.api_keys, key.strip())
-    if found is None:
-        return None
+def start_session(request: Request, *, name: str, role: str, via: str, key: str | None = None) -> None:
+    """A fresh session (a new id, so one planted before the login is worthless)."""
+    people = request.app.state.services.people
+    session_id = people.open_session(name=name, role=role, via=via, key=key,
+                                     hours=request.app.state.services.settings.session_hours)
     request.session.clear()
-    request.session.update(name=found[0], role=found[1], csrf=secrets.token_urlsafe(24))
-    return caller_of(request)
+    request.session["sid"] = session_id
+    request.state.web_session = people.session(session_id)
+
+
+def end_session(request: Request) -> None:
+    session_id = session_of(request).get("sid")
+    if session_id:
+        request.app.state.services.people.close_session(session_id)
+    request.session.clear()
+    request.state.web_session = None
 
 
 def session_of(request: Request) -> dict:
-    """The session, or nothing for responses made outside the session middleware (server errors)."""
+    """The cookie's contents, or nothing for responses made outside the session middleware."""
     return request.scope.get("session") or {}
 
 
+def current(request: Request) -> WebSession | None:
+    """The server's record of this browser's session, if it is still open and its key still configured."""
+    known = getattr(request.state, "web_session", _UNSET)
+    if known is not _UNSET:
+        return known
+    found = web_session(request.app.state, session_of(request).get("sid"))
+    request.state.web_session = found
+    return found
+
+
 def caller_of(request: Request) -> Caller | None:
-    session = session_of(request)
-    name, role = session.get("name"), session.get("role")
-    if not name or role not in ROLE_NAMES:
+    found = current(request)
+    if found is None or found.role not in ROLE_NAMES:
         return None
-    return Caller(name=name, role=role, client=request.client.host if request.client else None)
+    return Caller(name=found.name, role=found.role, client=client_of(request))
+
+
+def csrf_of(request: Request) -> str:
+    found = current(request)
+    return found.csrf if found else ""
 
 
 def require_page(*roles: str):
@@ -81,7 +111,7 @@ def require_page(*roles: str):
 
 
 def check_csrf(request: Request, token: str | None) -> None:
-    expected = session_of(request).get("csrf")
+    expected = csrf_of(request)
     if not expected or not token or not hmac.compare_digest(expected, token):
         raise NotAllowed()
 

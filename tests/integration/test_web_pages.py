@@ -1,7 +1,7 @@
 """The web pages end to end in Debian's Chromium (headless, through Playwright), against the real
 stack: the service under uvicorn, an RQ worker on Redis, MinIO, PostgreSQL.
 
-A clerk logs in with the keyboard, opens a dossier, uploads a sample and waits for it, corrects a
+A clerk logs in to a named account (made with `digitize accounts add`) with the keyboard, opens a dossier, uploads a sample and waits for it, corrects a
 field, confirms and signs off the e-form; an archivist finds it in search and opens it in the archive,
 where the signature shows valid. Screenshots of every page go to test-artifacts/screenshots (or
 $TEST_ARTIFACTS/screenshots).
@@ -24,6 +24,7 @@ from workers.queue import RqJobQueue
 from ..conftest import ROOT, SAMPLES
 
 KEYS = {"counter": "web-counter-key", "archivist": "web-archivist-key"}
+ACCOUNTS = {"counter": ("lan.nguyen", "mật khẩu quầy số 1"), "archivist": ("minh.tran", "mật khẩu lưu trữ 2")}
 OWNER = "001090012345"
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts")) / "screenshots"
 SCREEN = {"width": 1366, "height": 768}
@@ -45,6 +46,11 @@ def server(settings):
     env = {**os.environ, **{f"DIGITIZE_{k.upper()}": str(v) for k, v in settings.model_dump().items() if v != ""}}
     ARTIFACTS.parent.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS.parent / "web-worker.log", "w")  # a file, not a pipe nobody reads that could fill up
+    for role, (username, password) in ACCOUNTS.items():
+        made = subprocess.run([sys.executable, "-m", "digitize", "accounts", "add", username, "--role", role,
+                               "--password-stdin"], input=password + "\n", env=env, cwd=ROOT, capture_output=True,
+                              text=True)
+        assert made.returncode == 0, made.stderr
     worker = subprocess.Popen([sys.executable, "-m", "workers"], env=env, cwd=ROOT, stdout=log, stderr=log)
     with serve(create_app(Services(settings), RqJobQueue(settings))) as base:
         yield base
@@ -85,11 +91,14 @@ def shot(page, name: str) -> None:
 
 
 def log_in(page, base: str, role: str) -> None:
-    """With the keyboard only: the key field has the focus, Enter submits."""
+    """With the keyboard only: the username field has the focus, Tab to the password, Enter submits."""
     page.goto(base + "/")
     assert "/dang-nhap" in page.url
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'key'")  # autofocus
-    page.keyboard.type(KEYS[role])
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'username'")  # autofocus
+    username, password = ACCOUNTS[role]
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
@@ -165,7 +174,7 @@ def test_clerk_to_archivist(server, page):
     page.wait_for_url(f"**/luu-tru/{code}")
     assert page.locator("#signature-status").inner_text().startswith("Chữ ký hợp lệ")
     assert "Đồng Xoài" in page.locator("text=Lịch sử sửa biểu mẫu >> xpath=following-sibling::table[1]").inner_text()
-    assert "counter-user ký xác nhận" in page.locator("#form-signature").inner_text()
+    assert "lan.nguyen ký xác nhận" in page.locator("#form-signature").inner_text()
     assert "chữ ký hợp lệ" in page.locator("#form-signature").inner_text()
     shot(page, "07-luu-tru")
     with page.expect_download() as download:
