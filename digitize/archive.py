@@ -186,7 +186,12 @@ def ocr_pages(store: ObjectStore, code: str) -> list[dict]:
 
 
 def _checked_read(store: ObjectStore, code: str, ref: ObjectRef) -> bytes:
-    data = store.get(ref.key)
+    try:
+        data = store.get(ref.key, sha256=ref.sha256)
+    except StorageError as exc:
+        if exc.code == "integrity_error":
+            raise _integrity(code, f"{ref.key} is not the object its manifest names") from None
+        raise
     if sha256_hex(data) != ref.sha256:
         raise _integrity(code, f"{ref.key} is not the object its manifest names")
     return data

@@ -28,7 +28,7 @@ class Services:
         s = self.settings
         if s.minio_endpoint:
             return MinioObjectStore(s.minio_endpoint, s.minio_access_key, s.minio_secret_key, s.minio_bucket,
-                                    secure=s.minio_secure)
+                                    secure=s.minio_secure, default_retention_years=s.retention_years)
         return LocalObjectStore(s.warehouse_dir)
 
     @cached_property

@@ -17,9 +17,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator, Protocol
 
-from .errors import ObjectExists, StorageUnavailable, integrity_error, not_found
+from .errors import (
+    ObjectExists,
+    ObjectNotFound,
+    StorageError,
+    StorageUnavailable,
+    integrity_error,
+    not_found,
+)
 
 log = logging.getLogger(__name__)
+CONNECT_TIMEOUT_S, READ_TIMEOUT_S = 5, 20
 
 
 @dataclass
@@ -31,7 +39,7 @@ class StoredObject:
 
 class ObjectStore(Protocol):
     def put(self, key: str, data: bytes, content_type: str, *, retain_years: int | None = None) -> StoredObject: ...
-    def get(self, key: str) -> bytes: ...
+    def get(self, key: str, *, sha256: str | None = None) -> bytes: ...
     def exists(self, key: str) -> bool: ...
     def list(self, prefix: str) -> Iterator[str]: ...
 
@@ -80,12 +88,14 @@ class LocalObjectStore:
         except (OSError, ValueError, KeyError):
             return None
 
-    def get(self, key: str) -> bytes:
+    def get(self, key: str, *, sha256: str | None = None) -> bytes:
+        """The object, checked against its recorded SHA-256 and, when given, the one expected."""
         try:
             data = self._path(key).read_bytes()
         except FileNotFoundError:
             raise not_found(key) from None
-        if sha256_hex(data) != self._recorded_sha(key):
+        digest = sha256_hex(data)
+        if digest != self._recorded_sha(key) or (sha256 is not None and digest != sha256):
             raise integrity_error(key)
         return data
 
@@ -131,15 +141,25 @@ def _atomic_write(path: Path, data: bytes) -> None:
 class MinioObjectStore:
     """Objects in a MinIO bucket created with object lock and versioning; compliance-mode retention."""
 
-    def __init__(self, endpoint: str, access_key: str, secret_key: str, bucket: str, *, secure: bool = False):
+    def __init__(self, endpoint: str, access_key: str, secret_key: str, bucket: str, *, secure: bool = False,
+                 default_retention_years: int = 10):
+        import urllib3
         from minio import Minio
 
-        self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure)
+        # Reads and writes give up after READ_TIMEOUT_S without a byte (the client's default is 5 minutes:
+        # a damaged drive would hold a request, and a worker, that long), with a few quick retries.
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S), maxsize=16,
+            retries=urllib3.Retry(total=3, read=1, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]))
+        self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure, http_client=http)
         self.bucket = bucket
+        self.default_retention_years = default_retention_years
         self._ensure_bucket()
 
     def _ensure_bucket(self) -> None:
+        from minio.commonconfig import COMPLIANCE
         from minio.error import S3Error
+        from minio.objectlockconfig import YEARS, ObjectLockConfig
         from minio.sseconfig import Rule, SSEConfig
 
         try:
@@ -147,6 +167,10 @@ class MinioObjectStore:
                 # Object lock turns versioning on too; every object is encrypted at rest with the KMS key.
                 self.client.make_bucket(self.bucket, object_lock=True)
                 self.client.set_bucket_encryption(self.bucket, SSEConfig(Rule.new_sse_s3_rule()))
+            # A default retention locks what is written without one of its own (receipts, dossier links).
+            if self.client.get_object_lock_config(self.bucket).mode is None:
+                self.client.set_object_lock_config(
+                    self.bucket, ObjectLockConfig(COMPLIANCE, self.default_retention_years, YEARS))
         except S3Error as exc:
             if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                 raise _unavailable(exc) from exc
@@ -192,11 +216,37 @@ class MinioObjectStore:
             raise _unavailable(exc) from exc
         return (stat.metadata or {}).get("x-amz-meta-sha256") or ""
 
-    def get(self, key: str) -> bytes:
+    def get(self, key: str, *, sha256: str | None = None) -> bytes:
+        """The object, checked against its recorded SHA-256 and, when given, the one expected.
+
+        Object lock keeps every version, so when the latest is hidden by a delete marker, replaced by a
+        new version, or damaged, the version with the expected content is found and served, and the
+        tampering is logged as an integrity alert; with no such version it is an integrity error."""
+        try:
+            data = self._read(key)
+            if sha256 is None or sha256_hex(data) == sha256:
+                return data
+            why, error = "replaced by a newer version", integrity_error(key)
+        except ObjectNotFound as exc:
+            why, error = "hidden by a delete marker", exc
+        except StorageError as exc:
+            if exc.code != "integrity_error":
+                raise
+            why, error = "damaged", exc
+        earlier = self._kept_version(key, sha256)
+        if earlier is None:
+            if why != "hidden by a delete marker" or self._has_versions(key):
+                log.error("integrity alert: %s was %s and no kept version matches", key, why)
+                raise integrity_error(key) from None
+            raise error
+        log.error("integrity alert: %s was %s; the kept version with the expected content was served", key, why)
+        return earlier
+
+    def _read(self, key: str, version_id: str | None = None) -> bytes:
         from minio.error import S3Error
 
         try:
-            response = self.client.get_object(self.bucket, key)
+            response = self.client.get_object(self.bucket, key, version_id=version_id)
             try:
                 data = response.read()
                 recorded = response.headers.get("x-amz-meta-sha256")
@@ -204,7 +254,7 @@ class MinioObjectStore:
                 response.close()
                 response.release_conn()
         except S3Error as exc:
-            if exc.code in ("NoSuchKey", "NoSuchObject"):
+            if exc.code in ("NoSuchKey", "NoSuchObject", "NoSuchVersion"):
                 raise not_found(key) from None
             raise _unavailable(exc) from exc
         except Exception as exc:
@@ -213,12 +263,37 @@ class MinioObjectStore:
             raise integrity_error(key)
         return data
 
+    def _versions(self, key: str):
+        return [v for v in self.client.list_objects(self.bucket, prefix=key, include_version=True)
+                if v.object_name == key and not v.is_delete_marker]
+
+    def _has_versions(self, key: str) -> bool:
+        return bool(self._versions(key))
+
+    def _kept_version(self, key: str, sha256: str | None) -> bytes | None:
+        """The newest intact version with the expected content (any intact one when none is expected)."""
+        try:
+            versions = self._versions(key)
+        except Exception as exc:
+            raise _unavailable(exc) from exc
+        for version in sorted(versions, key=lambda v: v.last_modified, reverse=True):
+            try:
+                data = self._read(key, version.version_id)
+            except StorageError:
+                continue
+            if sha256 is None or sha256_hex(data) == sha256:
+                return data
+        return None
+
     def exists(self, key: str) -> bool:
         return self._head_sha(key) is not None
 
     def list(self, prefix: str) -> Iterator[str]:
-        for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True):
-            yield obj.object_name
+        try:
+            for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True):
+                yield obj.object_name
+        except Exception as exc:
+            raise _unavailable(exc) from exc
 
     def presigned_url(self, key: str, *, minutes: int = 5) -> str:
         """A download link that stops working after `minutes`, for the portal to hand to a browser."""

@@ -16,6 +16,7 @@ from digitize.pipeline import Submission
 from digitize.services import Services
 from digitize.settings import Settings
 
+from .backoff import Backoff, is_outage
 from .hotfolder import HotFolder
 from .queue import HEARTBEAT_S, RqJobQueue, connect, reconcile
 
@@ -33,10 +34,9 @@ def main() -> None:
     limit_threads()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
-    queue = RqJobQueue(settings, connect(settings))
+    queue = RqJobQueue(settings, connect(settings, patient=True))
     if args.command == "work":
-        worker = Worker([queue.rq], connection=queue.connection, job_monitoring_interval=HEARTBEAT_S)
-        worker.work(burst=args.burst, with_scheduler=True)
+        work(queue, burst=args.burst)
         return
     services = Services(settings)
     if args.command == "hotfolder":
@@ -46,12 +46,41 @@ def main() -> None:
             Submission(data, name, None, None, dossier), services, queue).id)
         folder.run(args.every or 1.0)
         return
+    reconcile_every(services, queue, args.every)
+
+
+def work(queue: RqJobQueue, *, burst: bool) -> None:
+    """An RQ worker that outlives Redis outages: RQ itself waits while idle; if Redis goes away while
+    a job runs and stays away past the client's retries, the worker is started again after a pause
+    (the interrupted job is found by the reconciler)."""
+    backoff = Backoff()
     while True:
-        requeued = reconcile(services, queue)
-        log.info("reconcile: %d receipt(s) queued again", len(requeued))
-        if not args.every:
+        try:
+            worker = Worker([queue.rq], connection=queue.connection, job_monitoring_interval=HEARTBEAT_S)
+            worker.work(burst=burst, with_scheduler=True)
             return
-        time.sleep(args.every)
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            backoff.wait("worker lost Redis", exc)
+
+
+def reconcile_every(services: Services, queue: RqJobQueue, every: float) -> None:
+    """Once (every=0: an outage is an error), or every `every` seconds until stopped, riding out outages."""
+    backoff = Backoff(first=max(every, 1.0))
+    while True:
+        try:
+            requeued = reconcile(services, queue)
+        except Exception as exc:
+            if not every or not is_outage(exc):
+                raise
+            backoff.wait("reconcile", exc)
+            continue
+        backoff.reset()
+        log.info("reconcile: %d receipt(s) queued again", len(requeued))
+        if not every:
+            return
+        time.sleep(every)
 
 
 if __name__ == "__main__":  # not when a forkserver child imports it

@@ -21,6 +21,8 @@ from typing import Callable
 
 from common.errors import AppError
 
+from .backoff import Backoff
+
 log = logging.getLogger(__name__)
 SKIP = re.compile(r"(^\.|^~|\.(part|tmp|crdownload|partial)$)", re.IGNORECASE)
 RESERVED = {".processing", "done", "rejected"}
@@ -38,6 +40,7 @@ class HotFolder:
     root: Path
     submit: Callable[[bytes, str, str | None], str]  # (data, filename, dossier code) → receipt id
     _seen: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    put_back: list[Exception] = field(default_factory=list)  # outages met since the last look
 
     def __post_init__(self) -> None:
         for name in RESERVED:
@@ -98,24 +101,37 @@ class HotFolder:
         except Exception as exc:  # bad input: set aside with the reason, the scan itself is kept
             if not isinstance(exc, AppError) or exc.status >= 500:
                 working.rename(path)  # not the file's fault (storage or Redis away): put back, retried later
-                log.warning("hot folder: %s put back: %s", path.name, type(exc).__name__)
+                log.warning("hot folder: a file put back: %s", type(exc).__name__)
+                self.put_back.append(exc)
                 return None
             reason = exc.message_vi
             target = _free(self.root / "rejected" / path.name)
             working.rename(target)
             target.with_name(target.name + ".loi.txt").write_text(reason + "\n", encoding="utf-8")
-            log.info("hot folder: %s rejected: %s", path.name, reason)
+            log.info("hot folder: a file rejected (%s))", exc.code)
             return Taken(target, None, reason)
         target = _free(self.root / "done" / f"{receipt}-{path.name}")
         working.rename(target)
-        log.info("hot folder: %s taken, receipt %s", path.name, receipt)
+        log.info("hot folder: a file taken, receipt %s", receipt)
         return Taken(target, receipt)
 
     def run(self, every: float = 1.0) -> None:
+        """Look every `every` seconds; while files are being put back (Redis or the warehouse away),
+        or the folder itself cannot be read, look less often, up to every 30 s."""
+        backoff = Backoff(first=every)
         self.recover()
         while True:
-            self.poll()
-            time.sleep(every)
+            try:
+                self.poll()
+            except OSError as exc:  # the folder (a network share) went away for a moment
+                backoff.wait("hot folder unreadable", exc)
+                continue
+            if self.put_back:
+                backoff.wait("hot folder: intake unavailable", self.put_back[-1])
+                self.put_back.clear()
+            else:
+                backoff.reset()
+                time.sleep(every)
 
 
 def _alive(pid: int) -> bool:

@@ -11,7 +11,11 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from redis import Redis
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry as RedisRetry
 from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
@@ -32,8 +36,15 @@ ABANDONED_AFTER_S = 60  # no heartbeat, or a retry overdue, for this long: the j
 STAGE_TIMES_KEY = "digitize:stage-seconds:{queue}"
 
 
-def connect(settings: Settings) -> Redis:
-    return Redis.from_url(settings.redis_url)
+def connect(settings: Settings, *, patient: bool = False) -> Redis:
+    """A Redis client. A patient one (workers, the reconciler, the hot folder) retries each command
+    with backoff for about 100 s, so a Redis restart does not end a job half-way; the HTTP service's
+    is not patient: a request answers 503 at once instead of hanging."""
+    if not patient:
+        return Redis.from_url(settings.redis_url)
+    return Redis.from_url(settings.redis_url, retry=RedisRetry(ExponentialBackoff(cap=8, base=0.5), 16),
+                          retry_on_error=[RedisConnectionError, RedisTimeoutError], socket_connect_timeout=5,
+                          health_check_interval=30)
 
 
 class RqJobQueue:
@@ -132,7 +143,7 @@ def _unavailable(exc: Exception) -> QueueUnavailable:
 def reconcile(services: Services, q: RqJobQueue) -> list[str]:
     """Queue again every receipt without a result whose job is gone (Redis lost it) or failed for
     good; a job still queued or running is left alone. Returns the receipts queued again."""
-    from digitize.intake import load_receipt, unfinished_receipts
+    from digitize.intake import finished_code, load_receipt, unfinished_receipts
 
     requeued = []
     for receipt_id in unfinished_receipts(services):
@@ -143,6 +154,8 @@ def reconcile(services: Services, q: RqJobQueue) -> list[str]:
             job, status = None, None
         if status in LIVE_STATES and not _stuck(q.rq, job, status):
             continue
+        if status == JobStatus.FINISHED and finished_code(services, receipt_id):
+            continue  # it finished between the listing and now
         if job is not None:
             job.delete()
         q.enqueue(load_receipt(services, receipt_id))

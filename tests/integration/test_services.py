@@ -262,3 +262,51 @@ def _save_on(services, code, based_on, i):
                              confirm=[], who=f"clerk-{i}", kind="cccd", sign_off=i % 2 == 0)
     except ConflictError as exc:
         return exc
+
+
+def test_tampering_with_minio_objects_is_undone_or_refused_and_alerted(live, tmp_path, caplog):
+    """Someone with write access adds a new version of a signed PDF holding another document's PDF
+    (with a matching x-amz-meta-sha256), a tampered e-form, and delete markers: reads serve the version
+    the manifest names (object lock kept it), log an integrity alert, and a document the catalog lists
+    never answers 404."""
+    import io
+    import logging
+
+    from digitize import archive
+    from digitize.pipeline import process
+    from storage import sha256_hex
+
+    from ..data.record_words import RECORDED, small_page
+    from ..fakes import ReplayEngine
+
+    bucket = f"t-{uuid.uuid4().hex[:12]}"
+    services = Services(_settings(live, tmp_path, minio_bucket=bucket))
+    services.engine = ReplayEngine.from_json(RECORDED)
+    lock = services.store.client.get_object_lock_config(bucket)
+    assert lock.mode == "COMPLIANCE" and lock.duration == (10, "Years")  # receipts and links are locked too
+    v = process(Submission(small_page(), "v.png", "001090012345"), services)
+    w = process(Submission(small_page(), "w.png", "002090012345"), services)
+    client = services.store.client
+
+    def behind_the_back(key: str, data: bytes) -> None:
+        client.put_object(bucket, key, io.BytesIO(data), len(data), metadata={"sha256": sha256_hex(data)})
+
+    caplog.set_level(logging.ERROR, logger="storage.objects")
+    behind_the_back(f"documents/{v.code}/signed.pdf", w.pdf)
+    assert archive.signed_pdf(services.store, v.code, v.sha256) == v.pdf
+    form = archive.load_document(services.store, v.code).form
+    behind_the_back(layout.document_key(v.code, "fields.json"), b'{"kind": "cccd", "fields": {}}')
+    assert archive.load_document(services.store, v.code).form == form
+    client.remove_object(bucket, f"documents/{w.code}/signed.pdf")  # a delete marker, allowed by the lock
+    client.remove_object(bucket, layout.manifest_key(w.code))
+    assert archive.signed_pdf(services.store, w.code, w.sha256) == w.pdf
+    alerts = [r.getMessage() for r in caplog.records if "integrity alert" in r.getMessage()]
+    assert any("replaced by a newer version" in a for a in alerts)
+    assert any("hidden by a delete marker" in a for a in alerts)
+    assert all(v.code not in a or "documents/" in a for a in alerts)  # keys only: no names, no ids
+
+    # with no kept version holding the expected bytes, it is an integrity error, never a 404 or a 503
+    behind_the_back("documents/X/ocr.json", b"{}")
+    with pytest.raises(StorageError) as refused:
+        services.store.get("documents/X/ocr.json", sha256="0" * 64)
+    assert refused.value.code == "integrity_error" and refused.value.status == 500
