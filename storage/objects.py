@@ -27,7 +27,10 @@ from .errors import (
 )
 
 log = logging.getLogger(__name__)
-CONNECT_TIMEOUT_S, READ_TIMEOUT_S = 5, 20
+CONNECT_TIMEOUT_S, READ_TIMEOUT_S = 5, 10
+# What MinIO answers for an object whose bytes on disk fail their bitrot check (SlowDownRead: "Resource
+# requested is unreadable", seen for a flipped bit on a single drive).
+DAMAGED_CODES = {"XMinioObjectCorrupted", "FileCorrupt", "XMinioDiskCorrupt", "SlowDownRead"}
 
 
 @dataclass
@@ -146,11 +149,13 @@ class MinioObjectStore:
         import urllib3
         from minio import Minio
 
-        # Reads and writes give up after READ_TIMEOUT_S without a byte (the client's default is 5 minutes:
-        # a damaged drive would hold a request, and a worker, that long), with a few quick retries.
+        # Reads and writes give up after READ_TIMEOUT_S without a byte (the client's default is 5 minutes),
+        # with a few quick retries. MinIO answers an unreadable object with 503 and Retry-After: 120; the
+        # client's default retries honoured it and held a request for minutes. Not retried here.
         http = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S), maxsize=16,
-            retries=urllib3.Retry(total=3, read=1, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]))
+            retries=urllib3.Retry(total=3, read=0, backoff_factor=0.2, status_forcelist=[500, 502, 504],
+                                  raise_on_status=False, respect_retry_after_header=False))
         self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure, http_client=http)
         self.bucket = bucket
         self.default_retention_years = default_retention_years
@@ -245,20 +250,28 @@ class MinioObjectStore:
     def _read(self, key: str, version_id: str | None = None) -> bytes:
         from minio.error import S3Error
 
+        from urllib3.exceptions import ProtocolError, ReadTimeoutError
+
         try:
             response = self.client.get_object(self.bucket, key, version_id=version_id)
-            try:
-                data = response.read()
-                recorded = response.headers.get("x-amz-meta-sha256")
-            finally:
-                response.close()
-                response.release_conn()
         except S3Error as exc:
             if exc.code in ("NoSuchKey", "NoSuchObject", "NoSuchVersion"):
                 raise not_found(key) from None
+            if exc.code in DAMAGED_CODES:
+                log.error("integrity alert: %s could not be read back (%s)", key, exc.code)
+                raise integrity_error(key) from None
             raise _unavailable(exc) from exc
         except Exception as exc:
             raise _unavailable(exc) from exc
+        try:  # the server answered: a body that stalls or breaks off is a damaged object, not an outage
+            data = response.read()
+            recorded = response.headers.get("x-amz-meta-sha256")
+        except (ReadTimeoutError, ProtocolError) as exc:
+            log.error("integrity alert: %s could not be read back whole (%s)", key, type(exc).__name__)
+            raise integrity_error(key) from None
+        finally:
+            response.close()
+            response.release_conn()
         if sha256_hex(data) != recorded:
             raise integrity_error(key)
         return data

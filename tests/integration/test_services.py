@@ -283,7 +283,7 @@ def test_tampering_with_minio_objects_is_undone_or_refused_and_alerted(live, tmp
     services = Services(_settings(live, tmp_path, minio_bucket=bucket))
     services.engine = ReplayEngine.from_json(RECORDED)
     lock = services.store.client.get_object_lock_config(bucket)
-    assert lock.mode == "COMPLIANCE" and lock.duration == (10, "Years")  # receipts and links are locked too
+    assert (lock.mode, lock.duration, lock.duration_unit) == ("COMPLIANCE", 10, "Years")  # receipts and links are locked too
     v = process(Submission(small_page(), "v.png", "001090012345"), services)
     w = process(Submission(small_page(), "w.png", "002090012345"), services)
     client = services.store.client
@@ -310,3 +310,17 @@ def test_tampering_with_minio_objects_is_undone_or_refused_and_alerted(live, tmp
     with pytest.raises(StorageError) as refused:
         services.store.get("documents/X/ocr.json", sha256="0" * 64)
     assert refused.value.code == "integrity_error" and refused.value.status == 500
+
+    # a bit flipped on the drive: an integrity error at once (it used to hang 300 s, then say 503)
+    import time
+    from pathlib import Path
+
+    stored = Path(live["DIGITIZE_TEST_MINIO_DATA"]) / bucket / "documents" / v.code / "ocr.json"
+    damaged = max((p for p in stored.rglob("*") if p.is_file()), key=lambda p: p.stat().st_size)
+    raw = bytearray(damaged.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    damaged.write_bytes(bytes(raw))
+    started = time.monotonic()
+    with pytest.raises(StorageError) as flipped:
+        archive.ocr_pages(services.store, v.code)
+    assert flipped.value.code == "integrity_error" and time.monotonic() - started < 10
