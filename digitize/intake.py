@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from common.errors import AppError
 from storage import layout
 
+from .audit import HOT_FOLDER, Actor, record
 from .jobqueue import JobQueue, QueueUnavailable, Receipt
 from .pipeline import Submission, receive
 from .services import Services
@@ -22,15 +23,16 @@ from .services import Services
 log = logging.getLogger(__name__)
 
 
-def submit(sub: Submission, services: Services, queue: JobQueue) -> Receipt:
+def submit(sub: Submission, services: Services, queue: JobQueue, by: Actor = HOT_FOLDER) -> Receipt:
     """Keep the original and its receipt, then queue the job; bad input raises before anything is kept."""
     received = receive(sub, services)
     sub = received.submission
     receipt = Receipt(id=uuid.uuid4().hex, original_key=layout.original_key(received.original_sha256),
                       filename=sub.filename, pages=received.file.pages, owner_id=sub.owner_id, kind=sub.kind,
                       dossier_code=sub.dossier_code,
-                      received_at=datetime.now(timezone.utc).isoformat())
+                      received_at=datetime.now(timezone.utc).isoformat(), received_by=by.name)
     services.store.put(layout.receipt_key(receipt.id), json.dumps(receipt.to_json()).encode(), "application/json")
+    record(services, by, "received", owner_id=sub.owner_id, detail=f"receipt {receipt.id}")
     try:
         queue.enqueue(receipt)
     except QueueUnavailable as exc:  # the scan is safe in the warehouse; the reconciler will queue it

@@ -25,6 +25,7 @@ class Receipt:
     kind: str | None
     dossier_code: str | None
     received_at: str
+    received_by: str | None = None  # the person or system that sent it (audit trail)
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -60,6 +60,7 @@ audit_log = sa.Table(
     sa.Column("document_code", sa.String(80)),
     sa.Column("owner_id", sa.String(40)),
     sa.Column("client", sa.String(80)),
+    sa.Column("detail", sa.String(120)),
 )
 
 dossiers = sa.Table(
@@ -177,12 +178,21 @@ class Catalog:
                 index_elements=["document_code"], set_={k: v for k, v in row.items() if k != "document_code"}))
 
     def audit(self, *, who: str, role: str, action: str, document_code: str | None = None,
-              owner_id: str | None = None, client: str | None = None) -> None:
-        """One line of the audit trail: who read what, when, from where. Reindex keeps it."""
-        row = {"at": datetime.now(timezone.utc), "who": who, "role": role, "action": action,
-               "document_code": document_code, "owner_id": owner_id, "client": client}
-        with self.engine.begin() as conn:
-            conn.execute(audit_log.insert().values(**row))
+              owner_id: str | None = None, client: str | None = None, detail: str | None = None) -> None:
+        """One line of the audit trail: who did or read what, when, from where. Reindex keeps it."""
+        self.audit_many(who=who, role=role, action=action, client=client,
+                        lines=[(document_code, owner_id, detail)])
+
+    def audit_many(self, *, who: str, role: str, action: str, client: str | None,
+                   lines: list[tuple[str | None, str | None, str | None]]) -> None:
+        """Several lines of one event at once (document code, owner id, detail), e.g. a search's results."""
+        now = datetime.now(timezone.utc)
+        rows = [{"at": now, "who": who[:120], "role": role[:20], "action": action, "document_code": code,
+                 "owner_id": owner, "client": client, "detail": (detail or None) and detail[:120]}
+                for code, owner, detail in lines]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(audit_log.insert(), rows)
 
     def audit_of(self, who: str, limit: int = 100) -> list[dict]:
         """A person's latest lines (logins, failed logins, reads), newest first."""

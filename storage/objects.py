@@ -249,7 +249,6 @@ class MinioObjectStore:
 
     def _read(self, key: str, version_id: str | None = None) -> bytes:
         from minio.error import S3Error
-
         from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
         try:

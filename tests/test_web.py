@@ -130,7 +130,7 @@ def test_search_filters_and_signature_status(client, services, code):
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
 
 
-def test_errors_are_pages_for_browsers_and_json_for_the_api(client, code):
+def test_errors_are_pages_for_browsers_and_json_for_the_api(client, code, services):
     login(client, KEEPER)
     page = client.get("/luu-tru/KHONG-CO", headers={"accept": "text/html"})
     assert page.status_code == 404 and "<html" in page.text and "Không có giấy tờ mã KHONG-CO" in page.text
@@ -138,6 +138,8 @@ def test_errors_are_pages_for_browsers_and_json_for_the_api(client, code):
     assert api.json()["error"]["code"] == "document_not_found"
     image = client.get(f"/tai-lieu/{code}/trang/1.jpg")
     assert image.headers["content-type"] == "image/jpeg" and image.content[:2] == b"\xff\xd8"
+    last = services.catalog.audit_trail(code)[-1]  # a page image is a read of the document too
+    assert (last["who"], last["action"], last["detail"]) == ("keeper", "read_page_image", "page 1")
     assert client.get(f"/tai-lieu/{code}/trang/9.jpg").status_code == 404
     assert client.get(f"/tai-lieu/{code}/trang/1.jpg", params={"rong": 5000}).status_code == 404
 

@@ -7,6 +7,7 @@ from redis.exceptions import RedisError
 from rq import get_current_job
 
 from common.errors import AppError
+from digitize.audit import SERVICE, record
 from digitize.intake import (
     finished_code,
     load_receipt,
@@ -53,6 +54,12 @@ def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
         log.warning("receipt %s needs attention: %s", receipt_id, exc.code)
         raise
     mark_finished(services, receipt_id, outcome.code)
+    owner, detail = receipt.owner_id, f"receipt {receipt_id}"
+    if outcome.already_on_file:
+        record(services, SERVICE, "linked_existing", code=outcome.code, owner_id=owner, detail=detail)
+    else:
+        record(services, SERVICE, "digitized", code=outcome.code, owner_id=owner, detail=detail)
+        record(services, SERVICE, "signed", code=outcome.code, owner_id=owner, detail=f"sha256 {outcome.sha256[:16]}")
     if job is not None and not outcome.already_on_file:
         try:
             RqJobQueue(services.settings, job.connection).report_stages(StageReport(outcome.pages, outcome.seconds))

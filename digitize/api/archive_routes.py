@@ -26,6 +26,7 @@ def search(request: Request, q: str | None = None, owner_id: str | None = None, 
     docs = find_documents(state.services(request).catalog, SearchQuery(
         text=q, owner_id=owner_id, dossier_code=dossier_code, kind=kind, agency_id=agency_id, since=since,
         until=until, limit=limit))
+    state.audit_results(request, caller, docs)
     return {"count": len(docs), "documents": [state.summary(d) for d in docs]}
 
 

@@ -34,7 +34,9 @@ def correct(code: str, request: Request, body: Correction = Body(...),
     doc = state.document_or_404(request, code)
     form = eform.correct(state.services(request), doc["code"], based_on=body.version, values=body.values,
                          confirm=body.confirm, who=caller.name, kind=doc["kind"], sign_off=body.sign)
-    state.audit(request, caller, "correct_fields", doc)
+    state.audit(request, caller, "correct_fields", doc, detail=f"version {form.version}")
+    if body.sign:
+        state.audit(request, caller, "sign_off_fields", doc, detail=f"version {form.version}")
     return {"code": doc["code"], **form.to_json()}
 
 

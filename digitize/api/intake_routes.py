@@ -14,7 +14,7 @@ router = APIRouter(prefix="/v1", tags=["tiếp nhận (counter)"])
 async def upload(request: Request, files: list[UploadFile] = File(..., description="PDF, TIFF, JPEG or PNG"),
                  owner_id: str | None = Form(None), kind: str | None = Form(None),
                  dossier_code: str | None = Form(None), caller: Caller = Depends(require("counter"))) -> dict:
-    received = await receive_files(request, files, owner_id, kind, dossier_code)
+    received = await receive_files(request, files, owner_id, kind, dossier_code, caller)
     for receipt in received["receipts"]:
         receipt["status_url"] = f"/v1/jobs/{receipt['id']}"
     return received

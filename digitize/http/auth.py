@@ -4,29 +4,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from dataclasses import dataclass
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from storage.people import WebSession
 
+from ..audit import Actor
 from ..errors import ConfigurationError
 from .clients import client_address
 from .errors import Forbidden, Unauthenticated
 
 log = logging.getLogger(__name__)
+Caller = Actor  # who calls the HTTP service: a person or a system, with their address
 ROLES = ("counter", "portal", "archivist", "admin")
 MIN_KEY_LENGTH = 8  # an empty or tiny key would let anyone in
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
 _bearer = HTTPBearer(auto_error=False, description="the API key as a bearer token")
 
-
-@dataclass(frozen=True)
-class Caller:
-    name: str
-    role: str
-    client: str | None
 
 
 def parse_keys(spec: str) -> dict[bytes, tuple[str, str]]:

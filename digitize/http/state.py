@@ -25,10 +25,17 @@ def document_or_404(request: Request, code: str) -> dict:
     return doc
 
 
-def audit(request: Request, caller: Caller, action: str, doc: dict) -> None:
+def audit(request: Request, caller: Caller, action: str, doc: dict, detail: str | None = None) -> None:
     """Every read of a document leaves one line: who, what, when, from where."""
     services(request).catalog.audit(who=caller.name, role=caller.role, action=action, document_code=doc["code"],
-                                    owner_id=doc.get("owner_id"), client=caller.client)
+                                    owner_id=doc.get("owner_id"), client=caller.client, detail=detail)
+
+
+def audit_results(request: Request, caller: Caller, docs: list[dict]) -> None:
+    """A search shows each result's title and snippet: one line per document shown."""
+    services(request).catalog.audit_many(who=caller.name, role=caller.role, action="read_snippet",
+                                         client=caller.client,
+                                         lines=[(d["code"], d.get("owner_id"), None) for d in docs])
 
 
 def audit_event(request: Request, *, who: str, role: str, action: str, client: str | None,

@@ -14,12 +14,13 @@ from ..intake import finished_code, needs_attention, submit
 from ..jobqueue import ENDED
 from ..pipeline import Submission, clean_filename
 from . import state
+from .auth import Caller
 
 JobId = Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the receipt id returned by the upload")
 
 
 async def receive_files(request: Request, files: list[UploadFile], owner_id: str | None, kind: str | None,
-                        dossier_code: str | None) -> dict:
+                        dossier_code: str | None, caller: Caller) -> dict:
     """Each file stored and queued (a receipt), or refused with its reason; all refused is an error."""
     services = state.services(request)
     settings = services.settings
@@ -32,7 +33,7 @@ async def receive_files(request: Request, files: list[UploadFile], owner_id: str
         data = await state.read_limited(upload_file, settings.max_file_bytes)
         sub = Submission(data, name, owner_id, kind, dossier_code)
         try:
-            receipt = await asyncio.to_thread(submit, sub, services, state.queue(request))
+            receipt = await asyncio.to_thread(submit, sub, services, state.queue(request), caller)
         except AppError as exc:  # one bad file does not sink the others; each gets its reason
             refused.append((name, exc))
             continue

@@ -53,7 +53,7 @@ async def upload(request: Request, files: list[UploadFile] = File(...), dossier_
     dossier = state.services(request).catalog.dossier(dossier_code.strip().upper())
     if dossier is None:
         raise NotFoundError("dossier_not_found", "Chưa mở hồ sơ này.", f"No dossier {dossier_code}.")
-    return await receive_files(request, files, dossier["owner_id"], kind or None, dossier["code"])
+    return await receive_files(request, files, dossier["owner_id"], kind or None, dossier["code"], caller)
 
 
 @router.get("/tiep-nhan/cong-viec/{job_id}")

@@ -24,7 +24,11 @@ SOURCE_NAMES = {"qr": "mã QR", "mrz": "vùng MRZ", "ocr": "nhận dạng chữ"
 
 ACTION_NAMES = {"read_manifest": "Xem bản kê", "read_pdf": "Tải bản PDF", "verify": "Kiểm tra chữ ký",
                 "read_fields": "Xem biểu mẫu", "correct_fields": "Sửa, xác nhận biểu mẫu",
-                "read_fields_history": "Xem lịch sử biểu mẫu"}
+                "read_fields_history": "Xem lịch sử biểu mẫu", "received": "Tiếp nhận bản quét",
+                "digitized": "Số hóa", "signed": "Ký số bản điện tử", "linked_existing": "Dùng lại giấy tờ đã có",
+                "sign_off_fields": "Ký xác nhận biểu mẫu", "read_page_image": "Xem ảnh trang",
+                "read_snippet": "Xem trong kết quả tìm kiếm", "login": "Đăng nhập", "logout": "Đăng xuất",
+                "login_failed": "Đăng nhập sai", "login_refused": "Đăng nhập bị chặn"}
 
 LOW_CONFIDENCE = 0.9  # fields below this stand out on the review page
 

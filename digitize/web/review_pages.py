@@ -49,12 +49,14 @@ def _save(request: Request, code: str, items: list[tuple[str, str]], caller: Cal
         values = {name[6:]: str(value) for name, value in items if name.startswith("value:")
                   and " ".join(str(value).split()) != current.value(name[6:])}
         confirm = [name[8:] for name, _ in items if name.startswith("confirm:")]
-        eform.correct(services, doc["code"], based_on=current.version, values=values, confirm=confirm,
-                      who=caller.name, kind=doc["kind"], sign_off=sign_off)
+        saved = eform.correct(services, doc["code"], based_on=current.version, values=values, confirm=confirm,
+                              who=caller.name, kind=doc["kind"], sign_off=sign_off)
     except UserError as exc:
         return _review_page(request, doc["code"], page, caller, error=exc.message_vi,
                             status=409 if isinstance(exc, ConflictError) else 422)
-    state.audit(request, caller, "correct_fields", doc)
+    state.audit(request, caller, "correct_fields", doc, detail=f"version {saved.version}")
+    if sign_off:
+        state.audit(request, caller, "sign_off_fields", doc, detail=f"version {saved.version}")
     return RedirectResponse(f"/kiem-tra/{doc['code']}?trang={page}&xong={'ky' if sign_off else 'luu'}",
                             status_code=303)
 
@@ -93,4 +95,5 @@ def page_image(request: Request, code: str, page: int, rong: int = Query(THUMBNA
     if rong not in (THUMBNAIL, REVIEW) or not 1 <= page <= doc["pages"]:
         raise NotFoundError("not_found", "Không có trang này.", "No such page.")
     data = request.app.state.page_image(doc["code"], page, rong)
+    state.audit(request, caller, "read_page_image", doc, detail=f"page {page}")
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})

@@ -35,6 +35,7 @@ def search(request: Request, q: str = "", chu_ho_so: str = "", ho_so: str = "", 
         results = find(catalog, criteria) if asked else catalog.find(limit=20)
     except UserError as exc:
         error = exc.message_vi
+    state.audit_results(request, caller, results)
     checks = catalog.signature_checks([d["code"] for d in results])
     return render(request, "search.html", {"criteria": criteria, "asked": asked, "results": results,
                                            "checks": checks, "error": error, "kinds": KINDS, "limit": LIMIT})

@@ -107,7 +107,7 @@ def test_every_endpoint_refuses_the_wrong_roles(client, stored):
                 assert res.status_code == 403 and res.json()["error"]["code"] == "forbidden", (method, path, role)
 
 
-def test_portal_reads_through_the_owner_and_every_read_is_audited(client, stored):
+def test_portal_reads_through_the_owner_and_every_read_is_audited(client, stored, settings):
     listing = client.get(f"/v1/owners/{OWNER}/documents", headers=_h("portal")).json()
     assert [d["code"] for d in listing["documents"]] == [stored]
     before = len(client.get(f"/v1/documents/{stored}/audit", headers=_h("archivist")).json()["reads"])
@@ -126,7 +126,15 @@ def test_portal_reads_through_the_owner_and_every_read_is_audited(client, stored
     assert [(r["who"], r["action"]) for r in reads[before:]] == [
         ("portal-user", "read_manifest"), ("portal-user", "read_fields"), ("portal-user", "read_pdf"), ("archivist-user", "read_manifest"),
         ("archivist-user", "verify")]
-    assert all(r["client"] and r["at"] for r in reads)
+    assert all(r["at"] and (r["client"] or r["role"] == "system") for r in reads)
+    assert [(r["who"], r["action"]) for r in reads[:2]] == [("digitize-worker", "digitized"),
+                                                            ("digitize-worker", "signed")]
+    found = client.get("/v1/search", params={"q": "uy ban nhan dan"}, headers=_h("archivist")).json()["documents"]
+    assert stored in [d["code"] for d in found]
+    trail = client.get(f"/v1/documents/{stored}/audit", headers=_h("archivist")).json()["reads"]
+    assert (trail[-1]["who"], trail[-1]["action"]) == ("archivist-user", "read_snippet")
+    uploads = Services(settings).catalog.audit_of("counter-user")
+    assert any(line["action"] == "received" and line["detail"].startswith("receipt ") for line in uploads)
 
 
 def test_counter_staff_correct_and_confirm_fields_and_the_portal_sees_them_verified(client, stored):

@@ -1,4 +1,5 @@
-"""Named staff accounts (argon2id password hashes) and the web pages' sessions, held on the server."""
+"""Named staff accounts (argon2id password hashes), the web pages' sessions held on the server, and a
+detail column on the audit trail."""
 import sqlalchemy as sa
 from alembic import op
 
@@ -28,3 +29,5 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
     )
     op.create_index("web_sessions_name", "web_sessions", ["name"])
+    # What an audit line is about besides a document: a receipt, an e-form version.
+    op.add_column("audit_log", sa.Column("detail", sa.String(120)))
