@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from ocr import OcrEngine, TesseractEngine
+from ocr import OcrEngine, make_engine
 from signing import (
     ensure_dev_pkcs12,
     load_certificates,
@@ -33,7 +33,7 @@ class Services:
 
     @cached_property
     def engine(self) -> OcrEngine:
-        return TesseractEngine(lang=self.settings.ocr_lang)
+        return make_engine(self.settings.ocr_engine, self.settings.ocr_lang)
 
     @cached_property
     def catalog(self) -> Catalog:

@@ -68,6 +68,7 @@ class Settings(BaseSettings):
 
     # Work.
     ocr_lang: str = "vie"  # Tesseract model(s), e.g. "vie" or "vie+eng"
+    ocr_engine: str = "tesserocr"  # Tesseract in-process; "tesseract-cli": a tesseract process per call
     jpeg_quality: int = 60  # colour and photographic pages in the archival PDF
     redis_url: str = "redis://127.0.0.1:6379/0"
     queue_name: str = "digitize"
