@@ -71,6 +71,56 @@ def flatten_lighting(grey: np.ndarray) -> np.ndarray:
     return cv2.divide(grey, np.maximum(paper, 1), scale=255)
 
 
-def clean_for_ocr(image: np.ndarray) -> np.ndarray:
+STREAK = 0.85  # a column whose paper is this much darker than its neighbours' lies under a streak
+# The middle of the grey between black and paper: anti-aliased edges on a scan (about 120-130 on the
+# corpus, clean or blurred), the strokes themselves on a worn copy (160-185). Above this, ink is faded.
+FADED_INK = 150
+
+
+def even_out_streaks(grey: np.ndarray) -> np.ndarray:
+    """Lift narrow dark vertical bands (a photocopier drum's streak) to the paper of their neighbours.
+
+    In each column most pixels are paper, so a high percentile is the column's paper level; a band of
+    columns much darker than the columns around it is brightened by the ratio, ink and all."""
+    paper = np.percentile(grey[::4], 80, axis=0).astype(np.float32)  # every fourth row is plenty
+    around = cv2.medianBlur(np.clip(paper, 0, 255).astype(np.uint8)[None, :], 31)[0].astype(np.float32)
+    ratio = paper / np.maximum(around, 1)
+    streak = ratio < STREAK
+    if not streak.any() or streak.mean() > 0.05:  # nothing, or a dark page rather than a streak
+        return grey
+    gain = np.where(streak, 1 / np.maximum(ratio, 0.2), 1.0).astype(np.float32)
+    return np.clip(grey.astype(np.float32) * gain[None, :], 0, 255).astype(np.uint8)
+
+
+def faded_ink_level(grey: np.ndarray) -> float | None:
+    """The grey of the strokes on paper made white, if they are faded (a worn copy); else None."""
+    ink = grey[(grey >= 40) & (grey < 200)]  # not the specks and streaks, which are darker than any ink
+    if ink.size < 0.002 * grey.size:
+        return None
+    level = float(np.median(ink))
+    return level if level > FADED_INK else None
+
+
+def looks_worn(grey: np.ndarray) -> bool:
+    """A cheap look, on a quarter of the pixels, for a worn copy's faded ink."""
+    small = cv2.resize(grey, (grey.shape[1] // 2, grey.shape[0] // 2), interpolation=cv2.INTER_NEAREST)
+    return faded_ink_level(flatten_lighting(small)) is not None
+
+
+def darken_faded_ink(grey: np.ndarray) -> np.ndarray:
+    """A worn copy's grey ink on white paper, stretched so the ink is black again (Tesseract's global
+    threshold otherwise keeps the darkest specks and drops the faded text)."""
+    level = faded_ink_level(grey)
+    if level is None:
+        return grey
+    table = np.clip(255 - (255 - np.arange(256, dtype=np.float32)) * (255 - 60) / (255 - level), 0, 255)
+    return cv2.LUT(grey, table.astype(np.uint8))
+
+
+def clean_for_ocr(image: np.ndarray, *, darken: bool = False) -> np.ndarray:
+    """The page Tesseract reads: red ink dropped, streaks lifted, light flattened. `darken` also
+    stretches faded ink to black: it lets the axis and skew be measured on a worn copy, but is not
+    used for recognition, where it made Tesseract read unblurred thin strokes worse."""
     grey = drop_red_ink(image) if image.ndim == 3 else image
-    return flatten_lighting(grey)
+    flat = flatten_lighting(even_out_streaks(grey))
+    return darken_faded_ink(flat) if darken else flat

@@ -47,6 +47,14 @@ def tessdata_dir() -> str:
     raise FileNotFoundError("no Tesseract models (tessdata) found; install tesseract-ocr-vie")
 
 
+def _text(source, *level) -> str:
+    """The recognised text; tesserocr raises "No text returned" where Tesseract found a box but no text."""
+    try:
+        return source.GetUTF8Text(*level) or ""
+    except RuntimeError:
+        return ""
+
+
 @dataclass(frozen=True)
 class TesserocrEngine:
     lang: str = "vie"
@@ -84,7 +92,7 @@ class TesserocrEngine:
                 par, line = par + 1, 0
             if item.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
                 line += 1
-            text = unicodedata.normalize("NFC", (item.GetUTF8Text(level) or "").strip())
+            text = unicodedata.normalize("NFC", _text(item, level).strip())
             box = item.BoundingBox(level)
             if not text or box is None:
                 continue
@@ -96,13 +104,13 @@ class TesserocrEngine:
     def line(self, grey: np.ndarray, dpi: float) -> str:
         api = self._api(self.lang, tesserocr.PSM.SINGLE_LINE)
         self._run(api, grey, dpi)
-        return unicodedata.normalize("NFC", (api.GetUTF8Text() or "").strip())
+        return unicodedata.normalize("NFC", _text(api).strip())
 
     def machine_text(self, grey: np.ndarray, dpi: float, alphabet: str) -> str:
         api = self._api(MACHINE_LANG, tesserocr.PSM.SINGLE_BLOCK)
         api.SetVariable("tessedit_char_whitelist", alphabet)
         self._run(api, grey, dpi)
-        return api.GetUTF8Text() or ""
+        return _text(api)
 
     def orientation(self, grey: np.ndarray, dpi: float) -> tuple[int, float]:
         api = self._api("osd", tesserocr.PSM.OSD_ONLY)

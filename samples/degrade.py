@@ -3,7 +3,9 @@ pages upside down or sideways, red seals, colour at 200 dpi.
 
 Levels follow ../shared/corpus/ocr/README.md: L0 clean 300 dpi; L1 skew up to 4°, light noise,
 JPEG; L2 skew 4–12°, blur, uneven light, noise, sometimes upside down; L3 as L2 plus a red seal,
-colour, 200 dpi, sometimes turned 90°.
+colour, 200 dpi, sometimes turned 90°. Beyond the corpus: L4 a worn photocopy (bản photo) scanned at
+200 dpi: strokes thinned or bled by the toner, faded black on a grey page, black speckles, a solid
+black copier edge on one side, a dark vertical drum streak through the text, skew up to 2.5°.
 """
 from __future__ import annotations
 
@@ -29,7 +31,40 @@ def degradation_for(level: int, rng: random.Random) -> dict:
     if level == 3:
         d.update(angle=round(rng.choice([-1, 1]) * rng.uniform(4, 8), 2), seal=True, rot90=rng.random() < 0.6,
                  dpi=200)
+    if level == PHOTOCOPY:
+        d = {**d, "angle": round(rng.uniform(-2.5, 2.5), 2), "dpi": 200, "jpeg": rng.randint(70, 90),
+             "noise": round(rng.uniform(2, 6), 1), "blur": 0.0, "shade": 0.0, "flip180": False, "seal": False,
+             "rot90": False, "photocopy": {
+                 "strokes": rng.choice(["thin", "bled"]), "ink": rng.randint(40, 90), "paper": rng.randint(180, 215),
+                 "speckles": round(rng.uniform(0.0005, 0.003), 4), "edge": rng.choice(["left", "right"]),
+                 "edge_width": round(rng.uniform(0.01, 0.03), 3), "streak_at": round(rng.uniform(0.2, 0.8), 2),
+                 "streak_width": rng.randint(3, 9), "streak_dark": round(rng.uniform(0.35, 0.6), 2)}}
     return d
+
+
+PHOTOCOPY = 4
+
+
+def photocopy(img: Image.Image, p: dict, np_rng: np.random.Generator) -> Image.Image:
+    """A clean grey page as a worn copier gives it back (before skew and the scanner's noise)."""
+    grey = img.convert("L")
+    # Toner: a thin copy loses a third of each stroke's edge, a bled one gains it (a blend of the page
+    # with its 3-pixel max or min, so that strokes change width by about one pixel).
+    toner = grey.filter(ImageFilter.MaxFilter(3) if p["strokes"] == "thin" else ImageFilter.MinFilter(3))
+    arr = np.asarray(Image.blend(grey, toner, 0.6), dtype=np.float32) / 255
+    arr = p["ink"] + arr * (p["paper"] - p["ink"])  # faded black on a grey page
+    h, w = arr.shape
+    dots = np_rng.random((h, w)) < p["speckles"]
+    arr[dots] = np_rng.uniform(10, 70, int(dots.sum()))
+    arr[np.roll(dots, 1, axis=1)] = np.minimum(arr[np.roll(dots, 1, axis=1)], 90)  # specks of two pixels
+    x = round(p["streak_at"] * w)
+    arr[:, x:x + p["streak_width"]] *= p["streak_dark"]
+    edge = max(2, round(p["edge_width"] * w))
+    if p["edge"] == "left":
+        arr[:, :edge] = np_rng.uniform(5, 25, (h, edge))
+    else:
+        arr[:, w - edge:] = np_rng.uniform(5, 25, (h, edge))
+    return Image.fromarray(arr.clip(0, 255).astype(np.uint8))
 
 
 def stamp_seal(img: Image.Image, centre: tuple[int, int], dpi: int, inscription: str) -> Image.Image:
@@ -58,6 +93,8 @@ def stamp_seal(img: Image.Image, centre: tuple[int, int], dpi: int, inscription:
 def apply(img: Image.Image, d: dict, rng: random.Random, *, colour: bool = False) -> Image.Image:
     """The page as the scanner returns it. `img` is the clean page at d['dpi'] (grey or RGB)."""
     np_rng = np.random.default_rng(rng.randint(0, 2**31))
+    if d.get("photocopy"):
+        img = photocopy(img, d["photocopy"], np_rng)
     if colour:
         paper = np.array([250, 245, 232], dtype=np.float32) / 255
         img = Image.fromarray((np.asarray(img.convert("RGB"), dtype=np.float32) * paper).astype(np.uint8))

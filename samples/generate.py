@@ -67,12 +67,16 @@ def write_truth(stem: Path, truth: dict) -> None:
     stem.with_suffix(".json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def write_corpus(out: Path, pages_per_level: int, seed: int) -> list[Path]:
+SCANNER_LEVELS = (0, 1, 2, 3)  # the corpus's levels; 4 is a worn photocopy (samples/degrade.py)
+
+
+def write_corpus(out: Path, pages_per_level: int, seed: int, levels: tuple[int, ...] = SCANNER_LEVELS,
+                 fonts: list[str] | None = None) -> list[Path]:
     rng = random.Random(seed)
-    fonts = sorted(FONT_FILES)
+    fonts = fonts or sorted(FONT_FILES)
     written = []
     n = 0
-    for level in range(4):
+    for level in levels:
         for _ in range(pages_per_level):
             img, truth = make_page(rng, level, fonts[n % len(fonts)])
             stem = out / f"gen{n:03d}-L{level}"
@@ -177,11 +181,16 @@ def main() -> None:
     parser.add_argument("--fields", type=Path, help="write papers of every kind for the field benchmark here")
     parser.add_argument("--pages-per-level", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--levels", default="0,1,2,3",
+                        help="corpus levels, e.g. 4 for worn photocopies (see samples/degrade.py)")
+    parser.add_argument("--fonts", help="comma-separated font families (default: all), e.g. for a held-out set")
     args = parser.parse_args()
     target = args.corpus or args.fields or args.out
     target.mkdir(parents=True, exist_ok=True)
     if args.corpus:
-        paths = write_corpus(target, args.pages_per_level, args.seed)
+        levels = tuple(int(level) for level in args.levels.split(","))
+        fonts = args.fonts.split(",") if args.fonts else None
+        paths = write_corpus(target, args.pages_per_level, args.seed, levels, fonts)
     elif args.fields:
         paths = write_fields(target, args.pages_per_level, args.seed)
     else:

@@ -75,3 +75,49 @@ def test_dark_scanner_borders_are_cropped():
 def test_page_without_borders_is_not_cropped():
     page = np.asarray(text_page(), dtype=np.uint8)
     assert cleanup.crop_borders(page) is page
+
+
+def test_a_drum_streak_does_not_turn_the_page_and_is_lifted():
+    page = as_array(rotated(text_page(), 1.0))
+    grey = page if page.ndim == 2 else page.mean(axis=2).astype(np.uint8)
+    streaked = grey.copy()
+    x = grey.shape[1] // 3
+    streaked[:, x:x + 6] = (streaked[:, x:x + 6] * 0.4).astype(np.uint8)  # a dark band from top to bottom
+    vertical, skew = deskew.estimate_axis_and_skew(streaked)
+    assert not vertical and skew == pytest.approx(1.0, abs=0.3)
+    lifted = cleanup.even_out_streaks(streaked)
+    paper = np.percentile(grey[:, x:x + 6], 80)
+    assert np.percentile(lifted[:, x:x + 6], 80) == pytest.approx(paper, abs=25)
+    assert np.array_equal(cleanup.even_out_streaks(grey), grey)  # no streak: the page is untouched
+
+
+def test_faded_ink_is_darkened_and_black_ink_is_left_alone():
+    grey = as_array(text_page())
+    grey = grey if grey.ndim == 2 else grey.mean(axis=2).astype(np.uint8)
+    assert np.array_equal(cleanup.darken_faded_ink(grey), grey) and not cleanup.looks_worn(grey)
+    faded = (170 + grey.astype(np.float32) * (255 - 170) / 255).astype(np.uint8)  # black ink now grey 170
+    assert cleanup.looks_worn(faded)
+    darker = cleanup.darken_faded_ink(faded)
+    ink = grey < 60
+    assert darker[ink].mean() < faded[ink].mean() - 60 and darker[~ink].mean() > 230
+
+
+def test_a_generated_worn_photocopy_is_read_upright_and_better_than_plain_tesseract(tmp_path):
+    """L4 of the generator: thinned strokes, faded grey, specks, a copier edge and a drum streak."""
+    import random
+    import subprocess
+
+    from ocr import load_pages, ocr_page
+    from ocr.metrics import cer
+    from samples.generate import make_page, save_image
+
+    img, truth = make_page(random.Random(2026), 4, "noto-serif")
+    path = tmp_path / "copy.jpg"
+    save_image(img, path, truth["dpi"], truth["degradation"]["jpeg"])
+    expected = "\n".join(truth["body_lines"])
+    result = ocr_page(load_pages(path.read_bytes())[0], keep_image=False)
+    assert result.text.orientation == 0
+    bare = subprocess.run(["tesseract", str(path), "-", "-l", "vie", "--dpi", "200"], capture_output=True,
+                          text=True).stdout
+    ours, plain = cer(expected, result.text.text), cer(expected, bare)
+    assert ours < plain and ours < 0.25, (ours, plain)
