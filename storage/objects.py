@@ -114,14 +114,20 @@ class LocalObjectStore:
                     yield key
 
 
-def _create_once(path: Path, data: bytes) -> bool:
-    """Write `path` whole unless it exists; False when another writer had it first."""
+def _written_aside(path: Path, data: bytes) -> Path:
+    """`data` in a temporary file beside `path`, on disk, for a rename or a link into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     with open(tmp, "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
+    return tmp
+
+
+def _create_once(path: Path, data: bytes) -> bool:
+    """Write `path` whole unless it exists; False when another writer had it first."""
+    tmp = _written_aside(path, data)
     try:
         os.link(tmp, path)
         return True
@@ -132,13 +138,7 @@ def _create_once(path: Path, data: bytes) -> bool:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    tmp.replace(path)
+    _written_aside(path, data).replace(path)
 
 
 class MinioObjectStore:
