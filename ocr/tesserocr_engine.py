@@ -55,6 +55,32 @@ def _text(source, *level) -> str:
         return ""
 
 
+def _read_words(api: tesserocr.PyTessBaseAPI) -> list[Word]:
+    """The recognised words, numbered as Tesseract's TSV does: blocks over the page, paragraphs in a
+    block, lines in a paragraph."""
+    words: list[Word] = []
+    block = par = line = 0
+    iterator = api.GetIterator()
+    level = tesserocr.RIL.WORD
+    if iterator is None:
+        return words
+    for item in tesserocr.iterate_level(iterator, level):
+        if item.IsAtBeginningOf(tesserocr.RIL.BLOCK):
+            block, par, line = block + 1, 0, 0
+        if item.IsAtBeginningOf(tesserocr.RIL.PARA):
+            par, line = par + 1, 0
+        if item.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
+            line += 1
+        text = unicodedata.normalize("NFC", _text(item, level).strip())
+        box = item.BoundingBox(level)
+        if not text or box is None:
+            continue
+        x1, y1, x2, y2 = box
+        words.append(Word(text=text, left=x1, top=y1, width=x2 - x1, height=y2 - y1,
+                          conf=float(item.Confidence(level)), block=block, par=par, line=line))
+    return words
+
+
 @dataclass(frozen=True)
 class TesserocrEngine:
     lang: str = "vie"
@@ -62,13 +88,15 @@ class TesserocrEngine:
     _local: threading.local = field(default_factory=threading.local, compare=False, repr=False)
 
     def _api(self, lang: str, psm: int) -> tesserocr.PyTessBaseAPI:
-        """This thread's API for (lang, psm), loaded once (an API is not shared between threads)."""
+        """This thread's API for `lang`, loaded once (an API is not shared between threads; one per
+        language, not per mode, so that each model is in memory once a thread), set to mode `psm`."""
         apis = self._local.__dict__.setdefault("apis", {})
-        api = apis.get((lang, psm))
+        api = apis.get(lang)
         if api is None:
             api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=lang, psm=psm, oem=tesserocr.OEM.LSTM_ONLY)
             api.SetVariable("tessedit_do_invert", "0")
-            apis[(lang, psm)] = api
+            apis[lang] = api
+        api.SetPageSegMode(psm)
         return api
 
     def _run(self, api: tesserocr.PyTessBaseAPI, grey: np.ndarray, dpi: float) -> None:
@@ -79,27 +107,10 @@ class TesserocrEngine:
     def words(self, grey: np.ndarray, dpi: float) -> list[Word]:
         api = self._api(self.lang, tesserocr.PSM.AUTO)
         self._run(api, grey, dpi)
-        words, block, par, line = [], 0, 0, 0
-        iterator = api.GetIterator()
-        level = tesserocr.RIL.WORD
-        if iterator is None:
-            return words
-        for item in tesserocr.iterate_level(iterator, level):
-            # Numbered as Tesseract's TSV does: blocks over the page, paragraphs in a block, lines in a paragraph.
-            if item.IsAtBeginningOf(tesserocr.RIL.BLOCK):
-                block, par, line = block + 1, 0, 0
-            if item.IsAtBeginningOf(tesserocr.RIL.PARA):
-                par, line = par + 1, 0
-            if item.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
-                line += 1
-            text = unicodedata.normalize("NFC", _text(item, level).strip())
-            box = item.BoundingBox(level)
-            if not text or box is None:
-                continue
-            x1, y1, x2, y2 = box
-            words.append(Word(text=text, left=x1, top=y1, width=x2 - x1, height=y2 - y1,
-                              conf=float(item.Confidence(level)), block=block, par=par, line=line))
-        return words
+        try:
+            return _read_words(api)
+        finally:
+            api.Clear()  # the page's image and layout, held until the next call otherwise
 
     def line(self, grey: np.ndarray, dpi: float) -> str:
         api = self._api(self.lang, tesserocr.PSM.SINGLE_LINE)
@@ -109,8 +120,11 @@ class TesserocrEngine:
     def machine_text(self, grey: np.ndarray, dpi: float, alphabet: str) -> str:
         api = self._api(MACHINE_LANG, tesserocr.PSM.SINGLE_BLOCK)
         api.SetVariable("tessedit_char_whitelist", alphabet)
-        self._run(api, grey, dpi)
-        return _text(api)
+        try:
+            self._run(api, grey, dpi)
+            return _text(api)
+        finally:
+            api.SetVariable("tessedit_char_whitelist", "")
 
     def orientation(self, grey: np.ndarray, dpi: float) -> tuple[int, float]:
         api = self._api("osd", tesserocr.PSM.OSD_ONLY)
