@@ -72,9 +72,6 @@ def flatten_lighting(grey: np.ndarray) -> np.ndarray:
 
 
 STREAK = 0.85  # a column whose paper is this much darker than its neighbours' lies under a streak
-# The middle of the grey between black and paper: anti-aliased edges on a scan (about 120-130 on the
-# corpus, clean or blurred), the strokes themselves on a worn copy (160-185). Above this, ink is faded.
-FADED_INK = 150
 
 
 def even_out_streaks(grey: np.ndarray) -> np.ndarray:
@@ -92,35 +89,7 @@ def even_out_streaks(grey: np.ndarray) -> np.ndarray:
     return np.clip(grey.astype(np.float32) * gain[None, :], 0, 255).astype(np.uint8)
 
 
-def faded_ink_level(grey: np.ndarray) -> float | None:
-    """The grey of the strokes on paper made white, if they are faded (a worn copy); else None."""
-    ink = grey[(grey >= 40) & (grey < 200)]  # not the specks and streaks, which are darker than any ink
-    if ink.size < 0.002 * grey.size:
-        return None
-    level = float(np.median(ink))
-    return level if level > FADED_INK else None
-
-
-def looks_worn(grey: np.ndarray) -> bool:
-    """A cheap look, on a quarter of the pixels, for a worn copy's faded ink."""
-    small = cv2.resize(grey, (grey.shape[1] // 2, grey.shape[0] // 2), interpolation=cv2.INTER_NEAREST)
-    return faded_ink_level(flatten_lighting(small)) is not None
-
-
-def darken_faded_ink(grey: np.ndarray) -> np.ndarray:
-    """A worn copy's grey ink on white paper, stretched so the ink is black again (Tesseract's global
-    threshold otherwise keeps the darkest specks and drops the faded text)."""
-    level = faded_ink_level(grey)
-    if level is None:
-        return grey
-    table = np.clip(255 - (255 - np.arange(256, dtype=np.float32)) * (255 - 60) / (255 - level), 0, 255)
-    return cv2.LUT(grey, table.astype(np.uint8))
-
-
-def clean_for_ocr(image: np.ndarray, *, darken: bool = False) -> np.ndarray:
-    """The page Tesseract reads: red ink dropped, streaks lifted, light flattened. `darken` also
-    stretches faded ink to black: it lets the axis and skew be measured on a worn copy, but is not
-    used for recognition, where it made Tesseract read unblurred thin strokes worse."""
+def clean_for_ocr(image: np.ndarray) -> np.ndarray:
+    """The page Tesseract reads: red ink dropped, a copier's streaks lifted, light flattened."""
     grey = drop_red_ink(image) if image.ndim == 3 else image
-    flat = flatten_lighting(even_out_streaks(grey))
-    return darken_faded_ink(flat) if darken else flat
+    return flatten_lighting(even_out_streaks(grey))

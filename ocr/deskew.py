@@ -25,18 +25,6 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(grey, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15).astype(bool)
 
 
-def without_long_lines(ink: np.ndarray, fraction: float = 0.2) -> np.ndarray:
-    """The ink mask without straight strokes longer than `fraction` of the page: a photocopier's drum
-    streak, a copier edge, table rules. Text never runs unbroken that far, and one such stroke would
-    otherwise outweigh every text line in the profile (a page read as turned 90°)."""
-    h, w = ink.shape
-    mask = ink.astype(np.uint8)
-    down = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(h * fraction)))))
-    across = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(w * fraction)), 1)))
-    lines = cv2.dilate(down | across, np.ones((3, 3), np.uint8))
-    return ink & ~lines.astype(bool)
-
-
 def ink_points(ink: np.ndarray, turned: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(x, y) of ink pixels; `turned` gives them as in np.rot90(ink) (a quarter turn counter-clockwise)."""
     ys, xs = np.nonzero(ink)
@@ -77,7 +65,7 @@ def estimate_axis_and_skew(grey: np.ndarray) -> tuple[bool, float]:
     if not grey.size or min(grey.shape) < 16:
         return False, 0.0
     small = shrink(grey, 1200)
-    fine, coarse = without_long_lines(ink_mask(small)), without_long_lines(ink_mask(shrink(small, 500)))
+    fine, coarse = ink_mask(small), ink_mask(shrink(small, 500))
     across_angle, across_score = best_angle(ink_points(coarse), -MAX_SKEW, MAX_SKEW, 0.5)
     down_angle, down_score = best_angle(ink_points(coarse, turned=True), -MAX_SKEW, MAX_SKEW, 0.5)
     vertical = down_score > across_score

@@ -21,8 +21,6 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
     t = time.perf_counter()
     source = cleanup.crop_borders(page.image)
     grey = cleanup.to_grey(source)
-    if cleanup.looks_worn(grey):  # a worn copy's faded strokes vanish when shrunk: measure the cleaned page
-        grey = cleanup.clean_for_ocr(grey, darken=True)
     vertical, skew = deskew.estimate_axis_and_skew(grey)
     seconds["deskew_estimate"] = time.perf_counter() - t
 

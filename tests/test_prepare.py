@@ -77,29 +77,16 @@ def test_page_without_borders_is_not_cropped():
     assert cleanup.crop_borders(page) is page
 
 
-def test_a_drum_streak_does_not_turn_the_page_and_is_lifted():
+def test_a_drum_streak_is_lifted_and_a_clean_page_is_untouched():
     page = as_array(rotated(text_page(), 1.0))
     grey = page if page.ndim == 2 else page.mean(axis=2).astype(np.uint8)
     streaked = grey.copy()
     x = grey.shape[1] // 3
     streaked[:, x:x + 6] = (streaked[:, x:x + 6] * 0.4).astype(np.uint8)  # a dark band from top to bottom
-    vertical, skew = deskew.estimate_axis_and_skew(streaked)
-    assert not vertical and skew == pytest.approx(1.0, abs=0.3)
     lifted = cleanup.even_out_streaks(streaked)
     paper = np.percentile(grey[:, x:x + 6], 80)
     assert np.percentile(lifted[:, x:x + 6], 80) == pytest.approx(paper, abs=25)
     assert np.array_equal(cleanup.even_out_streaks(grey), grey)  # no streak: the page is untouched
-
-
-def test_faded_ink_is_darkened_and_black_ink_is_left_alone():
-    grey = as_array(text_page())
-    grey = grey if grey.ndim == 2 else grey.mean(axis=2).astype(np.uint8)
-    assert np.array_equal(cleanup.darken_faded_ink(grey), grey) and not cleanup.looks_worn(grey)
-    faded = (170 + grey.astype(np.float32) * (255 - 170) / 255).astype(np.uint8)  # black ink now grey 170
-    assert cleanup.looks_worn(faded)
-    darker = cleanup.darken_faded_ink(faded)
-    ink = grey < 60
-    assert darker[ink].mean() < faded[ink].mean() - 60 and darker[~ink].mean() > 230
 
 
 def test_a_generated_worn_photocopy_is_read_upright_and_better_than_plain_tesseract(tmp_path):
