@@ -77,9 +77,12 @@ class ErasureMinio:
 
     def start(self) -> None:
         pattern = str(self.root / "drive{1...4}")
-        self.proc = subprocess.Popen([self.binary, "server", "--quiet", "--address", f"127.0.0.1:{MINIO_PORT}",
-                                      pattern], env=self.env, stdout=self.log, stderr=self.log)
-        for _ in range(300):
+        command = [self.binary, "server", "--address", f"127.0.0.1:{MINIO_PORT}", pattern]
+        self.proc = subprocess.Popen(command, env=self.env, stdout=self.log, stderr=self.log)
+        for _ in range(900):
+            if self.proc.poll() is not None:  # the old server had not let go of the port yet: again
+                time.sleep(1)
+                self.proc = subprocess.Popen(command, env=self.env, stdout=self.log, stderr=self.log)
             try:
                 if httpx.get(f"http://127.0.0.1:{MINIO_PORT}/minio/health/cluster", timeout=1).status_code == 200:
                     return
