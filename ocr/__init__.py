@@ -15,8 +15,8 @@ from .tesserocr_engine import TesserocrEngine
 ENGINES = ("tesserocr", "tesseract-cli")
 
 
-def make_engine(kind: str = "tesserocr", lang: str = "vie") -> OcrEngine:
-    """Tesseract in-process (tesserocr, the default) or as a command per call (pytesseract)."""
+def make_engine(kind: str = "tesseract-cli", lang: str = "vie") -> OcrEngine:
+    """Tesseract as a command per call (pytesseract, the default) or in-process (tesserocr)."""
     if kind not in ENGINES:
         raise ValueError(f"unknown OCR engine {kind!r}; choose one of {', '.join(ENGINES)}")
     return TesserocrEngine(lang=lang) if kind == "tesserocr" else TesseractEngine(lang=lang)

@@ -1,7 +1,7 @@
 """The OCR engine interface: what the page stages ask of a recogniser.
 
-`ocr/tesserocr_engine.py` implements it with Tesseract in-process (the default), `ocr/tesseract.py`
-with a Tesseract process per call; tests replay stored word lists through it
+`ocr/tesseract.py` implements it with a Tesseract process per call (the default),
+`ocr/tesserocr_engine.py` with Tesseract in-process; tests replay stored word lists through it
 (tests/fakes.py). A second engine plugs in here: implement these four methods.
 """
 from __future__ import annotations
