@@ -64,6 +64,10 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+def _account(row) -> Account:
+    return Account(row["username"], row["display_name"], row["role"], row["active"], bool(row["password_hash"]))
+
+
 class People:
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -93,15 +97,12 @@ class People:
     def account(self, username: str) -> Account | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(accounts).where(accounts.c.username == username)).mappings().first()
-        if row is None:
-            return None
-        return Account(row["username"], row["display_name"], row["role"], row["active"], bool(row["password_hash"]))
+        return _account(row) if row is not None else None
 
     def list_accounts(self) -> list[Account]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(accounts).order_by(accounts.c.username)).mappings().all()
-        return [Account(r["username"], r["display_name"], r["role"], r["active"], bool(r["password_hash"]))
-                for r in rows]
+        return [_account(r) for r in rows]
 
     def check_password(self, username: str, password: str) -> Account | None:
         """The active account if the password is right; None otherwise, in about the same time."""
@@ -118,7 +119,7 @@ class People:
             with self.engine.begin() as conn:
                 conn.execute(accounts.update().where(accounts.c.username == username)
                              .values(password_hash=_hasher.hash(password)))
-        return Account(row["username"], row["display_name"], row["role"], True, True)
+        return _account(row)
 
     # --- sessions ------------------------------------------------------------------------------
 
@@ -130,7 +131,7 @@ class People:
             conn.execute(web_sessions.delete().where(web_sessions.c.expires_at < now))
             conn.execute(web_sessions.insert().values(
                 id_sha256=_digest(session_id), name=name, role=role, via=via,
-                key_sha256=hashlib.sha256(key.encode()).hexdigest() if key else None,
+                key_sha256=_digest(key) if key else None,
                 csrf=secrets.token_urlsafe(24), created_at=now, expires_at=now + timedelta(hours=hours)))
         return session_id
 
@@ -146,7 +147,3 @@ class People:
     def close_session(self, session_id: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(web_sessions.delete().where(web_sessions.c.id_sha256 == _digest(session_id)))
-
-    def close_sessions_of(self, name: str) -> int:
-        with self.engine.begin() as conn:
-            return conn.execute(web_sessions.delete().where(web_sessions.c.name == name)).rowcount
