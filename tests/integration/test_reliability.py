@@ -246,8 +246,11 @@ def test_nothing_is_lost_under_load_and_faults(live, pg_database, tmp_path, caps
                     time.sleep(10)
                     minio.start()
                 else:  # a disk dies: its directory is gone, and a file in its place keeps MinIO from remaking it
-                    shutil.rmtree(minio.drives[2])
+                    # Renamed away first (atomic): MinIO may still be writing into it while it is removed.
+                    dead = minio.drives[2].with_name(minio.drives[2].name + ".dead")
+                    minio.drives[2].rename(dead)
                     minio.drives[2].write_bytes(b"")
+                    shutil.rmtree(dead, ignore_errors=True)
                 with capsys.disabled():
                     print(f"\nreliability: fault at {done}/{DOCS} documents done: {fault}")
             if done == DOCS:
