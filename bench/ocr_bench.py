@@ -1,8 +1,11 @@
-"""`digitize bench ocr DIR`: accuracy and speed per level, beside bare Tesseract and OCRmyPDF, in one run.
+"""`digitize bench ocr DIR`: accuracy and speed per level of every engine side by side, in one run.
 
-DIR holds pages in the corpus format (NAME.png|jpg, NAME.txt body truth, NAME.json with level and
-degradation). Every engine runs on one core (OMP_THREAD_LIMIT=1), page after page, so the seconds
-per page compare like with like on a noisy machine.
+Columns: our pipeline as it runs (Tesseract, with trueocr reading again the pages Tesseract was
+unsure of), our pipeline with Tesseract only, plain `tesseract -l vie`, plain trueocr (its own
+`TrueOCR.predict` on the file), and OCRmyPDF when installed. DIR holds pages in the corpus format
+(NAME.png|jpg, NAME.txt body truth, NAME.json with level and degradation). Every engine runs on one
+core (OMP_THREAD_LIMIT=1), page after page, so the seconds per page compare like with like on a
+noisy machine.
 """
 from __future__ import annotations
 
@@ -38,13 +41,13 @@ def _pages(corpus: Path, limit: int) -> list[tuple[Path, dict, str]]:
     return out
 
 
-def _ours(image: Path) -> tuple[ocr.PageText, float]:
+def _ours(image: Path, engine: ocr.OcrEngine) -> tuple[ocr.PageText, float]:
     t = time.perf_counter()
     data = image.read_bytes()
     t_load = time.perf_counter()
     page = ocr.load_pages(data)[0]
     load = time.perf_counter() - t_load
-    result = ocr.ocr_page(page, keep_image=False)
+    result = ocr.ocr_page(page, engine, keep_image=False)
     result.text.seconds = {"load": load, **result.text.seconds}
     return result.text, time.perf_counter() - t
 
@@ -54,6 +57,21 @@ def _bare_tesseract(image: Path) -> tuple[str, float]:
     out = subprocess.run(["tesseract", str(image), "-", "-l", "vie"], capture_output=True,
                          text=True).stdout
     return out, time.perf_counter() - t
+
+
+_plain_trueocr = None
+
+
+def _bare_trueocr(image: Path) -> tuple[str, float]:
+    """trueocr as its README runs it: its own deskew and orientation, one thread, model loaded once."""
+    global _plain_trueocr
+    import trueocr
+
+    if _plain_trueocr is None:
+        _plain_trueocr = trueocr.TrueOCR(trueocr.OCRConfig(threads=1))
+    t = time.perf_counter()
+    text = _plain_trueocr.predict(str(image)).text
+    return text, time.perf_counter() - t
 
 
 def _ocrmypdf_command() -> list[str] | None:
@@ -100,9 +118,10 @@ def run_ocr_bench(corpus: Path, *, limit: int = 0, baseline: bool = True, as_jso
     ocrmypdf = _ocrmypdf_command() if baseline else None
     have_ocrmypdf = ocrmypdf is not None
     rows: dict[int, list[dict]] = defaultdict(list)
+    combined, tesseract_only = ocr.make_engine(), ocr.make_engine(second=False)
     for image, meta, truth in pages:
         d = meta.get("degradation", {})
-        result, seconds = _ours(image)
+        result, seconds = _ours(image, combined)
         text = result.text
         want_turn = ((90 if d.get("rot90") else 0) + (180 if d.get("flip180") else 0)) % 360
         row = {"page": image.name, "cer": cer(truth, text), "cer_nodia": cer(truth, text, diacritics=False),
@@ -110,8 +129,12 @@ def run_ocr_bench(corpus: Path, *, limit: int = 0, baseline: bool = True, as_jso
                "deskew_err": abs(result.skew - float(d.get("angle", 0.0))), "seconds": seconds,
                "stages": result.seconds}
         if baseline:
+            alone, alone_s = _ours(image, tesseract_only)
+            row.update(tess_cer=cer(truth, alone.text), tess_seconds=alone_s)
             bare_text, bare_s = _bare_tesseract(image)
             row.update(bare_cer=cer(truth, bare_text), bare_seconds=bare_s)
+            true_text, true_s = _bare_trueocr(image)
+            row.update(trueocr_cer=cer(truth, true_text), trueocr_seconds=true_s)
         if have_ocrmypdf:
             o_text, o_s = _ocrmypdf(ocrmypdf, image, int(meta.get("dpi", 300)))
             row.update(ocrmypdf_cer=cer(truth, o_text), ocrmypdf_seconds=o_s)
@@ -146,7 +169,11 @@ def _summarize(rows: list[dict]) -> dict:
          "orientation_acc": sum(r["orientation_ok"] for r in rows) / len(rows),
          "deskew_median_err": statistics.median(r["deskew_err"] for r in rows), "s_per_page": mean("seconds")}
     if "bare_cer" in rows[0]:
-        s.update(bare_cer=mean("bare_cer"), bare_s_per_page=mean("bare_seconds"))
+        s.update(bare_cer=mean("bare_cer"), bare_worst=max(r["bare_cer"] for r in rows),
+                 bare_s_per_page=mean("bare_seconds"), tess_cer=mean("tess_cer"),
+                 tess_worst=max(r["tess_cer"] for r in rows), tess_s_per_page=mean("tess_seconds"),
+                 trueocr_cer=mean("trueocr_cer"), trueocr_worst=max(r["trueocr_cer"] for r in rows),
+                 trueocr_s_per_page=mean("trueocr_seconds"))
         s["speed_vs_bare"] = s["s_per_page"] / s["bare_s_per_page"]
     if "ocrmypdf_cer" in rows[0]:
         s.update(ocrmypdf_cer=mean("ocrmypdf_cer"), ocrmypdf_s_per_page=mean("ocrmypdf_seconds"))
@@ -157,7 +184,8 @@ def _summarize(rows: list[dict]) -> dict:
 def _print_table(summary: dict, baseline: bool, have_ocrmypdf: bool) -> None:
     head = "level pages   CER  worst  CER-nodia worst-nodia orient deskew-med  s/page"
     if baseline:
-        head += "  bare-CER bare-s/page ×bare"
+        head += ("  ×bare | ours-tesseract-only CER (worst) s/page | plain-tesseract CER (worst) s/page"
+                 " | plain-trueocr CER (worst) s/page")
     if have_ocrmypdf:
         head += "  ocrmypdf-CER ocrmypdf-s/page throughput×"
     print(head)
@@ -166,7 +194,10 @@ def _print_table(summary: dict, baseline: bool, have_ocrmypdf: bool) -> None:
                 f"{s['worst_cer_nodia']:11.2%} {s['orientation_acc']:6.0%} {s['deskew_median_err']:9.2f}° "
                 f"{s['s_per_page']:7.2f}")
         if baseline:
-            line += f"  {s['bare_cer']:8.2%} {s['bare_s_per_page']:11.2f} {s['speed_vs_bare']:5.2f}"
+            line += (f"  {s['speed_vs_bare']:5.2f} | {s['tess_cer']:6.2%} ({s['tess_worst']:6.2%}) "
+                     f"{s['tess_s_per_page']:5.2f} | {s['bare_cer']:6.2%} ({s['bare_worst']:6.2%}) "
+                     f"{s['bare_s_per_page']:5.2f} | {s['trueocr_cer']:6.2%} ({s['trueocr_worst']:6.2%}) "
+                     f"{s['trueocr_s_per_page']:5.2f}")
         if have_ocrmypdf:
             line += (f"  {s['ocrmypdf_cer']:12.2%} {s['ocrmypdf_s_per_page']:15.2f} "
                      f"{s['throughput_vs_ocrmypdf']:11.2f}")

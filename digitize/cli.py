@@ -188,7 +188,7 @@ def cmd_ocr(args) -> int:
     from .settings import Settings
 
     settings = Settings()
-    engine = ocr.make_engine(settings.ocr_engine, settings.ocr_lang)
+    engine = ocr.make_engine(settings.ocr_engine, settings.ocr_lang, second=settings.ocr_second_engine)
     out, failed = [], False
     for path in args.files:
         try:

@@ -33,7 +33,7 @@ class Services:
 
     @cached_property
     def engine(self) -> OcrEngine:
-        return make_engine(self.settings.ocr_engine, self.settings.ocr_lang)
+        return make_engine(self.settings.ocr_engine, self.settings.ocr_lang, second=self.settings.ocr_second_engine)
 
     @cached_property
     def catalog(self) -> Catalog:

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     # "tesseract-cli": a tesseract process per call; "tesserocr": in-process, faster (a clean page 0.8-0.9x
     # plain tesseract's time) but ~30 MB above the 500 MB hostile-file limit on a huge page, so not yet default.
     ocr_engine: str = "tesseract-cli"
+    # trueocr (ocr/trueocr_engine.py) reads again the pages Tesseract was unsure of (worn copies,
+    # photos); each line is taken from the better reading (ocr/combine.py).
+    ocr_second_engine: bool = True
     jpeg_quality: int = 60  # colour and photographic pages in the archival PDF
     redis_url: str = "redis://127.0.0.1:6379/0"
     queue_name: str = "digitize"

@@ -3,6 +3,7 @@
 This package knows nothing of storage, queues or signatures.
 """
 from .codes import Code
+from .combine import CombinedEngine
 from .engine import OcrEngine
 from .errors import PageInputError
 from .model import PageText, SourcePage, Word
@@ -11,16 +12,22 @@ from .recognize import PageResult, ocr_page, ocr_pages
 from .sanitize import active_content
 from .tesseract import TesseractEngine
 from .tesserocr_engine import TesserocrEngine
+from .trueocr_engine import TrueOcrEngine
 
-ENGINES = ("tesserocr", "tesseract-cli")
+ENGINES = ("tesseract-cli", "tesserocr", "trueocr")
 
 
-def make_engine(kind: str = "tesseract-cli", lang: str = "vie") -> OcrEngine:
-    """Tesseract as a command per call (pytesseract, the default) or in-process (tesserocr)."""
+def make_engine(kind: str = "tesseract-cli", lang: str = "vie", *, second: bool = True) -> OcrEngine:
+    """Tesseract as a command per call (pytesseract, the default) or in-process (tesserocr), with
+    trueocr as the second reader of the pages Tesseract is unsure of (ocr/combine.py) unless
+    `second` is False; or trueocr alone."""
     if kind not in ENGINES:
         raise ValueError(f"unknown OCR engine {kind!r}; choose one of {', '.join(ENGINES)}")
-    return TesserocrEngine(lang=lang) if kind == "tesserocr" else TesseractEngine(lang=lang)
+    if kind == "trueocr":
+        return TrueOcrEngine()
+    first = TesserocrEngine(lang=lang) if kind == "tesserocr" else TesseractEngine(lang=lang)
+    return CombinedEngine(first) if second else first
 from .textpdf import PdfInfo, PdfPage, build_pdf
 
-__all__ = ["Code", "OcrEngine", "PageInputError", "PageResult", "TesseractEngine", "TesserocrEngine", "make_engine", "PageText", "PdfInfo", "PdfPage", "SourcePage", "Word",
+__all__ = ["Code", "CombinedEngine", "TrueOcrEngine", "OcrEngine", "PageInputError", "PageResult", "TesseractEngine", "TesserocrEngine", "make_engine", "PageText", "PdfInfo", "PdfPage", "SourcePage", "Word",
            "FileInfo", "active_content", "build_pdf", "inspect", "load_pages", "ocr_page", "ocr_pages", "sniff_type"]

@@ -65,17 +65,30 @@ def estimate_axis_and_skew(grey: np.ndarray) -> tuple[bool, float]:
     if not grey.size or min(grey.shape) < 16:
         return False, 0.0
     small = shrink(grey, 1200)
-    fine, coarse = ink_mask(small), ink_mask(shrink(small, 500))
+    coarse = ink_mask(shrink(small, 500))
     across_angle, across_score = best_angle(ink_points(coarse), -MAX_SKEW, MAX_SKEW, 0.5)
     down_angle, down_score = best_angle(ink_points(coarse, turned=True), -MAX_SKEW, MAX_SKEW, 0.5)
     vertical = down_score > across_score
-    angle = down_angle if vertical else across_angle
+    return vertical, _refine(ink_mask(small), vertical, down_angle if vertical else across_angle)
+
+
+def estimate_skew(grey: np.ndarray) -> float:
+    """Skew in degrees counter-clockwise of text lines known to run across the scan."""
+    if not grey.size or min(grey.shape) < 16:
+        return 0.0
+    small = shrink(grey, 1200)
+    angle, _ = best_angle(ink_points(ink_mask(shrink(small, 500))), -MAX_SKEW, MAX_SKEW, 0.5)
+    return _refine(ink_mask(small), False, angle)
+
+
+def _refine(fine: np.ndarray, vertical: bool, angle: float) -> float:
+    """The coarse angle to a fiftieth of a degree, on the finer ink mask."""
     if not fine.any():
-        return vertical, 0.0
+        return 0.0
     points = ink_points(fine, turned=vertical)
     angle, _ = best_angle(points, angle - 0.6, angle + 0.6, 0.1)
     angle, _ = best_angle(points, angle - 0.1, angle + 0.1, 0.02)
-    return vertical, angle
+    return angle
 
 
 def rotate(image: np.ndarray, angle: float, fill: int | tuple = 255) -> np.ndarray:

@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 
-from . import cleanup, deskew, orientation
+from . import capture, cleanup, deskew, orientation, trueocr_engine
 from .engine import OcrEngine
 from .model import PreparedPage, SourcePage
 
@@ -15,30 +15,57 @@ MIN_ROTATION = 0.1
 
 
 def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
-    """Upright, level page; `orientation` and `skew` say what was undone (counter-clockwise degrees)."""
+    """Upright, level page; `orientation` and `skew` say what was undone (counter-clockwise degrees).
+
+    A photographed paper is first found on the desk and set flat (ocr/capture.py).
+    The axis and skew come from projection profiles (ocr/deskew.py); trueocr's orientation model
+    then looks at the page as they would set it and may turn it further. Profiles alone took the
+    copier's black edge and drum streak on a photocopy for text running down the page. When the
+    model is unsure, the upside-down test of ocr/orientation.py decides, as before.
+    """
     assert page.image is not None, "born-digital pages are not prepared"
     seconds: dict[str, float] = {}
     t = time.perf_counter()
-    source = cleanup.crop_borders(page.image)
+    photo = capture.capture(page.image, page.dpi)
+    image, dpi = (photo.image, photo.dpi) if photo else (page.image, page.dpi)
+    seconds["capture"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    source = cleanup.crop_borders(image)
     grey = cleanup.to_grey(source)
     vertical, skew = deskew.estimate_axis_and_skew(grey)
+    turns = 1 if vertical else 0  # quarter turns counter-clockwise (np.rot90) that set the text upright
     seconds["deskew_estimate"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    # np.rot90 turns counter-clockwise: text that ran down the scan is now upright or upside down.
-    image = np.ascontiguousarray(np.rot90(source)) if vertical else source
+    more = trueocr_engine.quarter_turns(_as_set(grey, turns, skew))
+    if more:
+        turns = (turns - more) % 4
+        if more % 2:  # the lines run the other way than the profiles said: measure their skew again
+            skew = deskew.estimate_skew(np.ascontiguousarray(np.rot90(grey, turns)))
+    seconds["orientation"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    image = np.ascontiguousarray(np.rot90(source, turns)) if turns else source
     if abs(skew) >= MIN_ROTATION:
         image = deskew.rotate(image, -skew)
     for_ocr = cleanup.clean_for_ocr(image)
     seconds["cleanup"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    upside_down = orientation.is_upside_down(engine, for_ocr, page.dpi)
-    if upside_down:
-        image = np.ascontiguousarray(np.rot90(image, 2))
-        for_ocr = np.ascontiguousarray(np.rot90(for_ocr, 2))
-    seconds["orientation"] = time.perf_counter() - t
+    if more is None:
+        t = time.perf_counter()
+        if orientation.is_upside_down(engine, for_ocr, dpi):
+            turns = (turns + 2) % 4
+            image = np.ascontiguousarray(np.rot90(image, 2))
+            for_ocr = np.ascontiguousarray(np.rot90(for_ocr, 2))
+        seconds["orientation"] += time.perf_counter() - t
 
-    turned = ((270 if vertical else 0) + (180 if upside_down else 0)) % 360
-    return PreparedPage(index=page.index, dpi=page.dpi, display=image, for_ocr=for_ocr,
-                        orientation=turned, skew=skew, seconds=seconds)
+    return PreparedPage(index=page.index, dpi=dpi, display=image, for_ocr=for_ocr,
+                        orientation=(-90 * turns) % 360, skew=skew, seconds=seconds)
+
+
+def _as_set(grey: np.ndarray, turns: int, skew: float) -> np.ndarray:
+    """A small copy of the page turned and levelled as planned, for the orientation model."""
+    small = deskew.shrink(grey, 1000)
+    small = np.ascontiguousarray(np.rot90(small, turns)) if turns else small
+    return deskew.rotate(small, -skew) if abs(skew) >= MIN_ROTATION else small

@@ -10,6 +10,7 @@ from typing import Callable
 import numpy as np
 
 from . import codes
+from .combine import CombinedEngine
 from .engine import OcrEngine
 from .model import FAIR_CONF, PageText, SourcePage, confident_chars
 from .prepare import prepare_page
@@ -35,8 +36,8 @@ class PageResult:
 def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: bool = True,
              jpeg_quality: int = DEFAULT_JPEG_QUALITY) -> PageResult:
     """One page read: upright, level, cleaned, recognized, its codes found, its picture encoded.
-    `engine` defaults to Tesseract with the Vietnamese model."""
-    engine = engine or TesseractEngine()
+    `engine` defaults to Tesseract with the Vietnamese model, and trueocr on pages it is unsure of."""
+    engine = engine or CombinedEngine(TesseractEngine())
     if page.image is None:
         words = page.words or []
         text = PageText(index=page.index, width=round(page.width_pt), height=round(page.height_pt), dpi=72.0,

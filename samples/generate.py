@@ -53,6 +53,7 @@ def make_page(rng: random.Random, level: int, font_family: str,
 
 
 def save_image(img: Image.Image, path: Path, dpi: int, jpeg: int | None) -> None:
+    """`dpi` is what the file claims: a phone photo says 72 whatever the paper's real scale."""
     if path.suffix == ".jpg":
         img.save(path, quality=jpeg or 85, dpi=(dpi, dpi))
     else:
@@ -67,7 +68,7 @@ def write_truth(stem: Path, truth: dict) -> None:
     stem.with_suffix(".json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-SCANNER_LEVELS = (0, 1, 2, 3)  # the corpus's levels; 4 is a worn photocopy (samples/degrade.py)
+SCANNER_LEVELS = (0, 1, 2, 3)  # the corpus's levels; 4 a worn photocopy, 5 a phone photo (samples/degrade.py)
 
 
 def write_corpus(out: Path, pages_per_level: int, seed: int, levels: tuple[int, ...] = SCANNER_LEVELS,
@@ -81,7 +82,7 @@ def write_corpus(out: Path, pages_per_level: int, seed: int, levels: tuple[int, 
             img, truth = make_page(rng, level, fonts[n % len(fonts)])
             stem = out / f"gen{n:03d}-L{level}"
             image = stem.with_suffix(".png" if level == 0 else ".jpg")
-            save_image(img, image, truth["dpi"], truth["degradation"]["jpeg"])
+            save_image(img, image, truth["degradation"].get("claimed_dpi", truth["dpi"]), truth["degradation"]["jpeg"])
             truth["image"] = image.name
             write_truth(stem, truth)
             written.append(image)
@@ -182,7 +183,7 @@ def main() -> None:
     parser.add_argument("--pages-per-level", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--levels", default="0,1,2,3",
-                        help="corpus levels, e.g. 4 for worn photocopies (see samples/degrade.py)")
+                        help="corpus levels, e.g. 4 for worn photocopies, 5 for phone photos (samples/degrade.py)")
     parser.add_argument("--fonts", help="comma-separated font families (default: all), e.g. for a held-out set")
     args = parser.parse_args()
     target = args.corpus or args.fields or args.out

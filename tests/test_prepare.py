@@ -107,4 +107,5 @@ def test_a_generated_worn_photocopy_is_read_upright_and_better_than_plain_tesser
     bare = subprocess.run(["tesseract", str(path), "-", "-l", "vie", "--dpi", "200"], capture_output=True,
                           text=True).stdout
     ours, plain = cer(expected, result.text.text), cer(expected, bare)
-    assert ours < plain and ours < 0.25, (ours, plain)
+    print(f"worn copy: ours {ours:.2%}, plain tesseract {plain:.2%}")
+    assert ours <= plain and ours < 0.03, (ours, plain)

@@ -1,0 +1,159 @@
+"""Two readings of a page made one, line by line: Tesseract's and trueocr's.
+
+Tesseract reads clean print almost perfectly, diacritics included, and says how sure it is of every
+word; on a worn copy or a photo it loses whole lines. trueocr reads damaged lines well but slips on
+diacritics of clean print. For each line trueocr found, the Tesseract words inside its box are the
+other reading of it:
+- the same text, or a text that differs only in its marks while Tesseract was sure: Tesseract's
+  words stay (its word boxes are exact);
+- otherwise the reading with more well-formed Vietnamese syllables wins, then the surer one.
+Tesseract words outside every trueocr line stay only when Tesseract was fairly sure of them (on a
+damaged page the rest is noise read as letters); trueocr lines with no Tesseract word in them are
+added when trueocr was sure of them.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .engine import OcrEngine
+from .metrics import strip_diacritics
+from .model import FAIR_CONF, Word
+from .syllables import is_syllable, well_formed
+from .trueocr_engine import Line, read_lines
+
+SURE_TESSERACT = 93  # mean word confidence of a line above which Tesseract is kept when the shapes tie
+SURE_SECOND = 90  # trueocr's line confidence above which a line Tesseract missed is added
+DOUBTFUL = 85  # a page whose words Tesseract read below this (mean), or with many words below FAIR_CONF,
+DOUBTFUL_SHARE = 0.08  # ... is read by trueocr too
+
+
+def needs_second_reading(words: list[Word]) -> bool:
+    """Whether a page is worth reading with the second engine: Tesseract was unsure of it."""
+    confs = [w.conf for w in words if w.conf >= 0]
+    if len(confs) < 5:
+        return True
+    unsure = sum(c < FAIR_CONF for c in confs) / len(confs)
+    return sum(confs) / len(confs) < DOUBTFUL or unsure > DOUBTFUL_SHARE
+
+
+@dataclass
+class _Pair:
+    line: Line
+    members: list[int]  # indices of the Tesseract words inside the line, left to right
+
+    def tesseract_text(self, words: list[Word]) -> str:
+        return " ".join(words[i].text for i in self.members)
+
+    def tesseract_conf(self, words: list[Word]) -> float:
+        return sum(words[i].conf for i in self.members) / len(self.members) if self.members else 0.0
+
+
+def prefer_second(first: str, first_conf: float, second: str, second_conf: float) -> bool:
+    """Whether the second engine's reading of a line is the better one: fewer words that are no
+    Vietnamese syllable; if as many, Tesseract unless it was unsure and trueocr surer."""
+    if " ".join(first.split()) == " ".join(second.split()):
+        return False
+    good_1, all_1 = well_formed(first)
+    good_2, all_2 = well_formed(second)
+    bad_1, bad_2 = all_1 - good_1, all_2 - good_2
+    if bad_1 != bad_2:
+        return bad_2 < bad_1
+    return first_conf < SURE_TESSERACT and second_conf > first_conf
+
+
+_EDGES = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
+
+
+def _key(token: str) -> str:
+    """A word as both engines should agree on it: no marks, no case, no punctuation around it."""
+    return strip_diacritics(_EDGES.match(token).group(2)).lower()
+
+
+def fuse(second: list[Word], first: list[Word]) -> list[Word]:
+    """trueocr's words for a line, with Tesseract's marks wherever Tesseract read the same letters
+    fairly surely and made a syllable of them: trueocr's slips are mostly on marks (ề read ế)."""
+    keys_2, keys_1 = [_key(w.text) for w in second], [_key(w.text) for w in first]
+    out = list(second)
+    for tag, a0, a1, b0, _b1 in difflib.SequenceMatcher(None, keys_2, keys_1, autojunk=False).get_opcodes():
+        if tag != "equal":
+            continue
+        for k in range(a1 - a0):
+            theirs, ours = first[b0 + k], out[a0 + k]
+            core = _EDGES.match(theirs.text).group(2)
+            lead, mine, trail = _EDGES.match(ours.text).groups()
+            if core != mine and theirs.conf >= FAIR_CONF and is_syllable(core):
+                out[a0 + k] = replace(ours, text=lead + core + trail)
+    return out
+
+
+def combine(words: list[Word], lines: list[Line]) -> list[Word]:
+    """One reading of the page, in Tesseract's reading order, each line from the better engine."""
+    owner: list[int | None] = [None] * len(words)
+    for j, line in enumerate(lines):
+        for i, w in enumerate(words):
+            cx, cy = w.left + w.width / 2, w.top + w.height / 2
+            if owner[i] is None and line.left <= cx <= line.right and line.top <= cy <= line.bottom:
+                owner[i] = j
+    pairs = [_Pair(line, sorted((i for i in range(len(words)) if owner[i] == j), key=lambda i: words[i].left))
+             for j, line in enumerate(lines)]
+    second = [bool(p.members) and prefer_second(p.tesseract_text(words), p.tesseract_conf(words), p.line.text,
+                                                  p.line.conf) for p in pairs]
+    out: list[Word] = []
+    placed: set[int] = set()
+    for i, w in enumerate(words):
+        j = owner[i]
+        if j is None:
+            if w.conf >= FAIR_CONF:
+                out.append(w)
+        elif not second[j]:
+            out.append(w)
+        elif j not in placed:
+            placed.add(j)
+            fused = fuse(pairs[j].line.words, [words[k] for k in pairs[j].members])
+            out.extend(replace(x, block=w.block, par=w.par, line=w.line) for x in fused)
+    next_block = max((w.block for w in words), default=0) + 1
+    for j, pair in enumerate(pairs):
+        if not pair.members and pair.line.conf >= SURE_SECOND and pair.line.words:
+            _insert_by_position(out, [replace(x, block=next_block + j, par=1, line=1) for x in pair.line.words])
+    return out
+
+
+def _insert_by_position(out: list[Word], line: list[Word]) -> None:
+    """Put a line Tesseract missed after the last word that lies above it."""
+    middle = line[0].top + line[0].height / 2
+    at = 0
+    for k, w in enumerate(out):
+        if w.top + w.height < middle:
+            at = k + 1
+    out[at:at] = line
+
+
+@dataclass(frozen=True)
+class CombinedEngine:
+    """An engine (Tesseract) with trueocr as its second reader on pages it was unsure of
+    (the engine interface of ocr/engine.py); everything but whole pages goes to the first engine."""
+
+    first: OcrEngine
+
+    @property
+    def name(self) -> str:
+        return f"{self.first.name}+trueocr"
+
+    def words(self, grey: np.ndarray, dpi: float) -> list[Word]:
+        words = self.first.words(grey, dpi)
+        if not needs_second_reading(words):
+            return words
+        return combine(words, read_lines(grey))
+
+    def line(self, grey: np.ndarray, dpi: float) -> str:
+        return self.first.line(grey, dpi)
+
+    def machine_text(self, grey: np.ndarray, dpi: float, alphabet: str) -> str:
+        return self.first.machine_text(grey, dpi, alphabet)
+
+    def orientation(self, grey: np.ndarray, dpi: float) -> tuple[int, float]:
+        return self.first.orientation(grey, dpi)

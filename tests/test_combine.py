@@ -1,0 +1,97 @@
+"""The second engine and the line-by-line combination of two readings (ocr/combine.py)."""
+import numpy as np
+import pytest
+
+from ocr import cleanup, combine, trueocr_engine
+from ocr.metrics import cer
+from ocr.model import Word, words_to_text
+from ocr.syllables import is_syllable, well_formed
+from ocr.trueocr_engine import Line
+
+from .imaging import LINES, as_array, text_page
+
+
+@pytest.mark.parametrize("word", ["người", "Quyết", "nghiêng", "khuya", "hoạch", "giữ", "thuở", "Huế", "ấy", "ĐỊNH"])
+def test_vietnamese_syllables_are_well_formed(word):
+    assert is_syllable(word)
+
+
+@pytest.mark.parametrize("word", ["nguòi", "thàmh", "QUYÉT", "dâmông", "tiêpf", "hoạcch", "ngườii"])
+def test_misread_words_are_not_syllables(word):
+    assert not is_syllable(word)
+
+
+def test_abbreviations_are_not_counted_as_words():
+    assert well_formed("Số: 801/HD-UBND của HĐND tỉnh") == (3, 3)
+
+
+def _line(text: str, top: int, conf: float, left: int = 100, word_width: int = 80) -> list[Word]:
+    return [Word(text=t, left=left + i * (word_width + 20), top=top, width=word_width, height=30, conf=conf,
+                 block=1, par=1, line=top // 50 + 1) for i, t in enumerate(text.split())]
+
+
+def _second(text: str, top: int, conf: float, left: int = 100, word_width: int = 80) -> Line:
+    n = len(text.split())
+    line = Line(text, left - 5, top - 5, left + n * (word_width + 20), top + 35, conf)
+    line.words = [Word(text=t, left=left + i * (word_width + 20), top=top, width=word_width, height=30, conf=conf,
+                       block=9, par=1, line=1) for i, t in enumerate(text.split())]
+    return line
+
+
+def test_lines_read_alike_keep_tesseract_words_and_boxes():
+    words = _line("đề nghị bổ sung", 100, 95)
+    lines = [_second("để nghị bố sung", 100, 98)]  # trueocr's usual slips on marks
+    assert combine.combine(words, lines) == words
+
+
+def test_a_garbled_tesseract_line_is_replaced_with_tesseract_marks_kept():
+    words = _line("Thực hiện‹c hí đạo của Ủy ban niần", 100, 70)
+    lines = [_second("Thực hiện chí đạo của Uy ban nhân", 100, 95)]
+    out = combine.combine(words, lines)
+    # trueocr's words, with Tesseract's "Ủy" where both read the same letters.
+    assert [w.text for w in out] == ["Thực", "hiện", "chí", "đạo", "của", "Ủy", "ban", "nhân"]
+    assert {(w.block, w.par, w.line) for w in out} == {(1, 1, 3)}  # in Tesseract's place in the reading order
+
+
+def test_noise_outside_every_line_is_dropped_and_a_missed_line_is_added():
+    words = _line("Độc lập", 100, 96) + [Word(".:'", 700, 400, 20, 20, 20.0, 2, 1, 1)] + _line("Hạnh phúc", 300, 96)
+    lines = [_second("Độc lập", 100, 99), _second("Tự do", 200, 97), _second("Hạnh phúc", 300, 99)]
+    assert words_to_text(combine.combine(words, lines)).split() == ["Độc", "lập", "Tự", "do", "Hạnh", "phúc"]
+
+
+def test_only_pages_tesseract_was_unsure_of_are_read_twice():
+    assert not combine.needs_second_reading(_line("Ủy ban nhân dân xã đề nghị", 100, 94))
+    assert combine.needs_second_reading(_line("Ủy ban nhân dân xã đề nghị", 100, 70))
+    assert combine.needs_second_reading([])
+
+
+def test_trueocr_reads_a_rendered_page_with_a_box_for_every_word():
+    page = as_array(text_page(dpi=300))
+    lines = sorted(trueocr_engine.read_lines(page), key=lambda line: line.top)
+    assert cer("\n".join(LINES), "\n".join(line.text for line in lines)) < 0.05
+    words = [w for line in lines for w in line.words]
+    assert len(words) == sum(len(line.split()) for line in LINES)
+    for line in lines:  # each word box lies inside its line, left to right, without overlap
+        xs = [(w.left, w.left + w.width) for w in line.words]
+        assert xs == sorted(xs) and all(a[1] <= b[0] for a, b in zip(xs, xs[1:]))
+        assert line.left <= xs[0][0] and xs[-1][1] <= line.right
+
+
+def test_the_orientation_model_sees_a_page_upside_down():
+    page = as_array(text_page(dpi=200, lines=LINES * 4))
+    assert trueocr_engine.quarter_turns(page) == 0
+    assert trueocr_engine.quarter_turns(np.ascontiguousarray(np.rot90(page, 2))) == 2
+    assert trueocr_engine.quarter_turns(np.ascontiguousarray(np.rot90(page, 1))) == 1
+
+
+def test_lone_toner_specks_go_but_letters_and_their_dots_stay():
+    page = as_array(text_page(dpi=200)).copy()
+    rng = np.random.default_rng(1)
+    clean = page.copy()
+    ys, xs = rng.integers(0, page.shape[0], 4000), rng.integers(0, page.shape[1], 4000)
+    page[ys, xs] = 30  # one-pixel toner specks all over
+    cleaned = cleanup.without_lone_specks(page)
+    ink = clean < 128
+    assert (cleaned[ink] < 128).mean() > 0.99  # the letters are untouched
+    assert ((cleaned < 128) & ~ink).sum() < 0.25 * ((page < 128) & ~ink).sum()  # most specks are gone
+    assert np.array_equal(cleanup.without_lone_specks(clean), clean)  # a clean page is left alone

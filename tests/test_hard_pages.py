@@ -1,0 +1,85 @@
+"""What counters really receive: phone photos and security paper, generated (samples/degrade.py
+levels 5 and 6) and read through the whole OCR pipeline with real Tesseract and trueocr."""
+import io
+import random
+import subprocess
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ocr import capture, cleanup, load_pages, ocr_page
+from ocr.metrics import cer
+from samples.generate import make_page, save_image
+
+
+def _generated(tmp_path, level: int, seed: int, font: str, damage: dict | None = None):
+    img, truth = make_page(random.Random(seed), level, font, damage)
+    path = tmp_path / f"page-L{level}.jpg"
+    save_image(img, path, truth["degradation"].get("claimed_dpi", truth["dpi"]), truth["degradation"]["jpeg"])
+    return path, truth
+
+
+def _plain_tesseract(path) -> str:
+    return subprocess.run(["tesseract", str(path), "-", "-l", "vie"], capture_output=True, text=True).stdout
+
+
+def test_a_photographed_page_is_found_on_the_desk_and_set_flat_at_its_real_scale(tmp_path):
+    path, truth = _generated(tmp_path, 5, 2026, "noto-serif")
+    photo = np.asarray(Image.open(path).convert("RGB"))
+    assert Image.open(path).info["dpi"][0] == 72  # what a phone writes, whatever the distance
+    found = capture.capture(photo, 72.0)
+    assert found is not None
+    h, w = found.image.shape[:2]
+    assert h / w == pytest.approx(11.69 / 8.27, rel=0.06)  # an A4 page again, not a trapezium
+    # The paper was 190-230 px per inch: the flat page is brought to ~300 dpi, its scale known.
+    assert found.dpi == pytest.approx(300, rel=0.1)
+    assert w / found.dpi == pytest.approx(8.27, rel=0.06)
+
+
+def test_a_scan_is_not_taken_for_a_photo():
+    page = np.full((1400, 1000), 245, np.uint8)
+    page[200:220, 100:900] = 20  # a line of print
+    assert capture.capture(page, 300.0) is None
+    assert capture.capture(np.dstack([page] * 3), 72.0) is None
+
+
+def test_a_phone_photo_reads_far_better_than_plain_tesseract(tmp_path):
+    path, truth = _generated(tmp_path, 5, 7, "liberation-serif")
+    expected = "\n".join(truth["body_lines"])
+    result = ocr_page(load_pages(path.read_bytes())[0], keep_image=True)
+    ours, plain = cer(expected, result.text.text), cer(expected, _plain_tesseract(path))
+    print(f"phone photo: ours {ours:.2%}, plain tesseract {plain:.2%}")
+    assert ours < plain and ours < 0.05, (ours, plain)
+    # The signed PDF gets the flat page, not the desk.
+    flat = Image.open(io.BytesIO(result.image.data))
+    assert flat.height / flat.width == pytest.approx(11.69 / 8.27, rel=0.06)
+
+
+def test_the_green_guilloche_of_security_paper_is_removed_and_black_print_kept():
+    rng = np.random.default_rng(3)
+    rgb = np.full((200, 300, 3), (246, 244, 236), np.uint8)
+    for x in range(0, 300, 6):  # fine green lines
+        rgb[:, x:x + 2] = (96, 150, 100)
+    rgb[90:110, 20:280] = (18, 20, 18)  # black print crossing them
+    rgb[20:40, 20:80] = (200, 40, 45)  # a red seal's ink
+    grey = cleanup.clean_for_ocr(rgb + rng.integers(0, 4, rgb.shape, dtype=np.uint8))
+    assert grey[95:105, 30:270].max() < 80  # the print stays black
+    assert grey[150:190, 20:280].min() > 200  # the pattern is paper now
+    assert grey[25:35, 25:75].min() > 180  # and the seal's ink is as light as it is in the red channel
+    warm = np.full((100, 100, 3), (255, 235, 200), np.uint8)  # a warm cast is not a pattern
+    assert np.array_equal(cleanup.drop_green_pattern(warm, warm.mean(axis=2).astype(np.uint8)),
+                          warm.mean(axis=2).astype(np.uint8))
+
+
+def test_a_page_on_security_paper_is_read_where_plain_tesseract_reads_nothing(tmp_path):
+    from samples import degrade
+
+    damage = degrade.degradation_for(degrade.SECURITY, random.Random(1))
+    damage["guilloche"]["green"] = [102, 150, 111]  # a darker green: plain Tesseract loses the page to it
+    path, truth = _generated(tmp_path, 6, 33, "dejavu-serif", damage)
+    expected = "\n".join(truth["body_lines"])
+    result = ocr_page(load_pages(path.read_bytes())[0], keep_image=False)
+    ours, plain = cer(expected, result.text.text), cer(expected, _plain_tesseract(path))
+    print(f"security paper: ours {ours:.2%}, plain tesseract {plain:.2%}")
+    assert ours < plain and ours < 0.01, (ours, plain)
