@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 WORK_SIDE = 1000  # the outline is looked for on a copy this long
-MIN_AREA, MAX_AREA = 0.2, 0.95  # share of the frame a photographed paper covers
+MIN_AREA, MAX_AREA = 0.1, 0.95  # share of the frame a photographed paper covers (a card: 15-30%)
 A4_INCHES = (8.27, 11.69)
 CARD_INCHES = (3.370, 2.125)  # ID-1, the CCCD's size
 TARGET_DPI = 300  # a flat page is brought to this scale when the photo holds fewer pixels per inch
@@ -81,10 +81,10 @@ def flatten(image: np.ndarray, corners: np.ndarray, claimed_dpi: float) -> Captu
     width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
     height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
     if claimed_dpi >= TRUSTED_DPI:
-        dpi = claimed_dpi
+        dpi, scale = claimed_dpi, 1.0
     else:
         dpi = max(width, height) / max(_paper_inches(width, height))
-    scale = min(MAX_SCALE, max(1.0, TARGET_DPI / dpi))
+        scale = min(MAX_SCALE, max(1.0, TARGET_DPI / dpi))
     out_w, out_h = round(width * scale), round(height * scale)
     target = np.float32([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]])
     m = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
@@ -99,6 +99,17 @@ def _paper_inches(width: float, height: float) -> tuple[float, float]:
 
 
 def capture(image: np.ndarray, claimed_dpi: float) -> Captured | None:
-    """The photographed paper set flat, or None when the image is a scan (nothing to do)."""
+    """The photographed paper set flat, or None when the image is a scan (nothing to do). A scanner's
+    file with a square-on page inside its dark bed is a scan: cleanup.crop_borders cuts the bed."""
     corners = find_paper(image)
-    return None if corners is None else flatten(image, corners, claimed_dpi)
+    if corners is None or (claimed_dpi >= TRUSTED_DPI and _square_on(corners, image.shape[:2])):
+        return None
+    return flatten(image, corners, claimed_dpi)
+
+
+def _square_on(corners: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Whether the outline is an upright rectangle, up to 1% of the picture's size."""
+    left, top = corners.min(axis=0)
+    right, bottom = corners.max(axis=0)
+    box = np.float32([[left, top], [right, top], [right, bottom], [left, bottom]])
+    return bool(np.abs(corners - box).max() <= 0.01 * max(shape))

@@ -54,7 +54,7 @@ def drop_red_ink(rgb: np.ndarray) -> np.ndarray:
     return out
 
 
-GREEN = 10  # G above both R and B by this much: a pixel of a green security pattern
+GREEN = 5  # G above both R and B by this much: a pixel of a green security pattern
 PALE = 60  # ... whose brightest channel is above this: pattern, not black print crossing it
 PATTERNED = 0.03  # share of such pixels from which a page counts as printed on security paper
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from .engine import OcrEngine
 from .metrics import strip_diacritics
-from .model import FAIR_CONF, Word
+from .model import FAIR_CONF, Word, line_groups
 from .syllables import is_syllable, well_formed
 from .trueocr_engine import Line, read_lines
 
@@ -29,15 +29,33 @@ SURE_TESSERACT = 93  # mean word confidence of a line above which Tesseract is k
 SURE_SECOND = 90  # trueocr's line confidence above which a line Tesseract missed is added
 DOUBTFUL = 85  # a page whose words Tesseract read below this (mean), or with many words below FAIR_CONF,
 DOUBTFUL_SHARE = 0.08  # ... is read by trueocr too
+GUTTER = 2.5  # line heights: a gap this wide between two pieces of a line is a column gutter
+SPLIT_LINES = 3  # printed lines cut in two by Tesseract from which a page is read by trueocr too
 
 
 def needs_second_reading(words: list[Word]) -> bool:
-    """Whether a page is worth reading with the second engine: Tesseract was unsure of it."""
+    """Whether a page is worth reading with the second engine: Tesseract was unsure of it, or cut
+    its lines in two (a drum streak read as a column gutter puts every line's halves apart)."""
     confs = [w.conf for w in words if w.conf >= 0]
     if len(confs) < 5:
         return True
     unsure = sum(c < FAIR_CONF for c in confs) / len(confs)
-    return sum(confs) / len(confs) < DOUBTFUL or unsure > DOUBTFUL_SHARE
+    return sum(confs) / len(confs) < DOUBTFUL or unsure > DOUBTFUL_SHARE or _cut_lines(words) >= SPLIT_LINES
+
+
+def _cut_lines(words: list[Word]) -> int:
+    """Lines of Tesseract's that continue, at the same height and a word gap away, in another block."""
+    boxes = []
+    for members in line_groups(words):
+        ws = [words[i] for i in members]
+        boxes.append((ws[0].block, min(w.left for w in ws), min(w.top for w in ws),
+                      max(w.left + w.width for w in ws), max(w.top + w.height for w in ws)))
+    cut = 0
+    for block, left, top, right, bottom in boxes:
+        height = bottom - top
+        cut += any(b != block and min(bottom, y1) - max(top, y0) > 0.5 * height and 0 <= x0 - right <= GUTTER * height
+                   for b, x0, y0, _x1, y1 in boxes)
+    return cut
 
 
 @dataclass
@@ -102,6 +120,7 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
              for j, line in enumerate(lines)]
     second = [bool(p.members) and prefer_second(p.tesseract_text(words), p.tesseract_conf(words), p.line.text,
                                                   p.line.conf) for p in pairs]
+    whole = [_one_printed_line(words, p.members) for p in pairs]
     out: list[Word] = []
     placed: set[int] = set()
     for i, w in enumerate(words):
@@ -110,7 +129,11 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
             if w.conf >= FAIR_CONF:
                 out.append(w)
         elif not second[j]:
-            out.append(w)
+            if not whole[j]:
+                out.append(w)
+            elif j not in placed:  # a line Tesseract cut in two (at a copier's streak) is read as one
+                placed.add(j)
+                out.extend(replace(words[k], block=w.block, par=w.par, line=w.line) for k in pairs[j].members)
         elif j not in placed:
             placed.add(j)
             fused = fuse(pairs[j].line.words, [words[k] for k in pairs[j].members])
@@ -120,6 +143,15 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
         if not pair.members and pair.line.conf >= SURE_SECOND and pair.line.words:
             _insert_by_position(out, [replace(x, block=next_block + j, par=1, line=1) for x in pair.line.words])
     return out
+
+
+def _one_printed_line(words: list[Word], members: list[int]) -> bool:
+    """Whether words Tesseract put on different lines are one printed line: no gap between them wider
+    than a column gutter (the two halves of a header, side by side, stay apart)."""
+    if len({(words[i].block, words[i].par, words[i].line) for i in members}) < 2:
+        return False
+    gaps = [words[b].left - (words[a].left + words[a].width) for a, b in zip(members, members[1:])]
+    return max(gaps) <= GUTTER * max(words[i].height for i in members)
 
 
 def _insert_by_position(out: list[Word], line: list[Word]) -> None:

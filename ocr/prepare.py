@@ -52,7 +52,7 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
     for_ocr = cleanup.clean_for_ocr(image)
     seconds["cleanup"] = time.perf_counter() - t
 
-    if more is None:
+    if more is None and not _blank(grey):
         t = time.perf_counter()
         if orientation.is_upside_down(engine, for_ocr, dpi):
             turns = (turns + 2) % 4
@@ -62,6 +62,14 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
 
     return PreparedPage(index=page.index, dpi=dpi, display=image, for_ocr=for_ocr,
                         orientation=(-90 * turns) % 360, skew=skew, seconds=seconds)
+
+
+BLANK_INK = 0.0005  # share of ink pixels below which a page holds no text to turn by
+
+
+def _blank(grey: np.ndarray) -> bool:
+    """A page with (almost) no ink: the upside-down test, Tesseract's OSD at worst, has nothing to read."""
+    return float(deskew.ink_mask(deskew.shrink(grey, 1200)).mean()) < BLANK_INK
 
 
 def _as_set(grey: np.ndarray, turns: int, skew: float) -> np.ndarray:

@@ -201,6 +201,16 @@ def back_2024(c: Citizen, dpi: int, family: str, qr: bool = True) -> Image.Image
 def render(c: Citizen, model: str, dpi: int, family: str, *, qr_covered: bool = False,
            rng: random.Random | None = None) -> Image.Image:
     """An A4 page with the card's front above its back. `qr_covered`: a sticky note hides the QR."""
+    front, back = sides(c, model, dpi, family, qr_covered=qr_covered)
+    page = Image.new("RGB", (round(210 / 25.4 * dpi), round(297 / 25.4 * dpi)), (255, 255, 255))
+    x = round(((210 - CARD_MM[0]) / 2 + ((rng.uniform(-8, 8)) if rng else 0)) / 25.4 * dpi)
+    page.paste(front, (x, round(35 / 25.4 * dpi)))
+    page.paste(back, (x, round(110 / 25.4 * dpi)))
+    return page
+
+
+def sides(c: Citizen, model: str, dpi: int, family: str, *, qr_covered: bool = False) -> tuple[Image.Image, Image.Image]:
+    """The card's front and back, each on its own (as a phone photographs them)."""
     if model == "2021":
         front, back = front_2021(c, dpi, family), back_2021(c, dpi, family)
         qr_side, qr_at = front, (68, 2)
@@ -211,8 +221,4 @@ def render(c: Citizen, model: str, dpi: int, family: str, *, qr_covered: bool = 
         px = lambda mm: round(mm / 25.4 * dpi)  # noqa: E731
         ImageDraw.Draw(qr_side).rectangle((px(qr_at[0] - 2), px(qr_at[1] - 1), px(qr_at[0] + 18.5), px(qr_at[1] + 19)),
                                           fill=(250, 236, 140))
-    page = Image.new("RGB", (round(210 / 25.4 * dpi), round(297 / 25.4 * dpi)), (255, 255, 255))
-    x = round(((210 - CARD_MM[0]) / 2 + ((rng.uniform(-8, 8)) if rng else 0)) / 25.4 * dpi)
-    page.paste(front, (x, round(35 / 25.4 * dpi)))
-    page.paste(back, (x, round(110 / 25.4 * dpi)))
-    return page
+    return front, back

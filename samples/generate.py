@@ -90,13 +90,23 @@ def write_corpus(out: Path, pages_per_level: int, seed: int, levels: tuple[int, 
     return written
 
 
-def make_paper(kind: str, rng: random.Random, level: int, font_family: str) -> tuple[Image.Image, dict]:
-    """One degraded paper of a kind ('admin', 'cccd', 'cccd-covered', 'birth', 'other') and its truth."""
+def make_paper(kind: str, rng: random.Random, level: int, font_family: str) -> tuple[list[Image.Image], dict]:
+    """One degraded paper of a kind ('admin', 'cccd', 'cccd-covered', 'birth', 'other') and its truth:
+    one page, or at level 5 (phone photos) a card's front and back photographed one by one."""
     d = degradation_for_paper(kind, level, rng)
+    if kind.startswith("cccd") and level == degrade.PHOTO:
+        person = identity.citizen(rng)
+        model = rng.choice(["2021", "2024"])
+        sides = cccd_card.sides(person, model, d["dpi"], rng.choice(["noto-sans", "liberation-sans"]),
+                                qr_covered=kind == "cccd-covered")
+        photos = [degrade.apply(side, {**d, "photo": degrade.photo_damage(rng)["photo"]}, rng, colour=True)
+                  for side in sides]
+        return photos, {"kind": "cccd", "fields": cccd_card.truth(person, model), "level": level, "degradation": d,
+                        "card_model": model, "qr_covered": kind == "cccd-covered"}
     if kind == "admin":
         img, truth = make_page(rng, level, font_family, d)
         truth.pop("body_lines")
-        return img, {"kind": "admin", "fields": truth["fields"], "level": level, "degradation": d}
+        return [img], {"kind": "admin", "fields": truth["fields"], "level": level, "degradation": d}
     if kind.startswith("cccd"):
         person = identity.citizen(rng)
         model = rng.choice(["2021", "2024"])
@@ -115,31 +125,38 @@ def make_paper(kind: str, rng: random.Random, level: int, font_family: str) -> t
         img = application_form.render(title, pairs, d["dpi"], font_family)
         fields, extra = {application_form.key(label): value for label, value in pairs}, {"title": title}
     img = degrade.apply(img, d, rng, colour=level >= 3)
-    return img, {"kind": kind.split("-")[0], "fields": fields, "level": level, "degradation": d, **extra}
+    return [img], {"kind": kind.split("-")[0], "fields": fields, "level": level, "degradation": d, **extra}
 
 
 def degradation_for_paper(kind: str, level: int, rng: random.Random) -> dict:
     d = degrade.degradation_for(level, rng)
     if kind.startswith("cccd"):
         d["seal"] = False  # a photocopied card carries no seal of its own
+        if level == degrade.PHOTO:  # a card fills the phone's frame: 450-650 px per inch of card
+            d["dpi"] = rng.randint(450, 650)
     return d
 
 
 PAPERS = ["admin", "cccd", "cccd-covered", "birth", "other"]
 
 
-def write_fields(out: Path, per_level: int, seed: int) -> list[Path]:
+def write_fields(out: Path, per_level: int, seed: int, levels: tuple[int, ...] = SCANNER_LEVELS) -> list[Path]:
     rng = random.Random(seed)
     fonts = ["liberation-serif", "dejavu-serif", "noto-serif", "liberation-sans", "noto-sans"]
     written = []
     n = 0
-    for level in range(4):
+    for level in levels:
         for _ in range(per_level):
             for kind in PAPERS:
-                img, truth = make_paper(kind, rng, level, fonts[n % len(fonts)])
+                pages, truth = make_paper(kind, rng, level, fonts[n % len(fonts)])
                 stem = out / f"{kind}{n:03d}-L{level}"
-                image = stem.with_suffix(".png" if level == 0 else ".jpg")
-                save_image(img, image, truth["degradation"]["dpi"], truth["degradation"]["jpeg"])
+                d = truth["degradation"]
+                if len(pages) > 1:  # photos of a card's two sides, sent as one PDF
+                    image = stem.with_suffix(".pdf")
+                    pages[0].save(image, save_all=True, append_images=pages[1:], resolution=72.0, quality=d["jpeg"])
+                else:
+                    image = stem.with_suffix(".png" if level == 0 else ".jpg")
+                    save_image(pages[0], image, d.get("claimed_dpi", d["dpi"]), d["jpeg"])
                 truth["image"] = image.name
                 stem.with_suffix(".json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n",
                                                      encoding="utf-8")
@@ -166,7 +183,7 @@ def write_demo(out: Path, seed: int) -> list[Path]:
         write_truth(out / name, truth)
         written.append(path)
     for name, fmt, kind, level in DEMO_PAPERS:
-        img, truth = make_paper(kind, rng, level, "liberation-serif")
+        (img,), truth = make_paper(kind, rng, level, "liberation-serif")
         path = out / f"{name}.{fmt}"
         save_image(img, path, truth["degradation"]["dpi"], truth["degradation"]["jpeg"])
         truth["image"] = path.name
@@ -188,12 +205,12 @@ def main() -> None:
     args = parser.parse_args()
     target = args.corpus or args.fields or args.out
     target.mkdir(parents=True, exist_ok=True)
+    levels = tuple(int(level) for level in args.levels.split(","))
     if args.corpus:
-        levels = tuple(int(level) for level in args.levels.split(","))
         fonts = args.fonts.split(",") if args.fonts else None
         paths = write_corpus(target, args.pages_per_level, args.seed, levels, fonts)
     elif args.fields:
-        paths = write_fields(target, args.pages_per_level, args.seed)
+        paths = write_fields(target, args.pages_per_level, args.seed, levels)
     else:
         paths = write_demo(target, args.seed)
     for path in paths:

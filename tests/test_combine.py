@@ -95,3 +95,25 @@ def test_lone_toner_specks_go_but_letters_and_their_dots_stay():
     assert (cleaned[ink] < 128).mean() > 0.99  # the letters are untouched
     assert ((cleaned < 128) & ~ink).sum() < 0.25 * ((page < 128) & ~ink).sum()  # most specks are gone
     assert np.array_equal(cleanup.without_lone_specks(clean), clean)  # a clean page is left alone
+
+
+def test_a_line_tesseract_cut_at_a_streak_is_read_as_one_and_the_page_read_twice():
+    # Tesseract read the left halves of three lines as one block, then the right halves as another.
+    left = [Word(t, 100 + 100 * i, 100 + 50 * n, 80, 30, 95.0, 1, 1, n + 1)
+            for n, line in enumerate(["Ủy ban nhân", "dân xã đề", "nghị bổ sung"]) for i, t in enumerate(line.split())]
+    right = [Word(t, 420 + 100 * i, 100 + 50 * n, 80, 30, 95.0, 2, 1, n + 1)
+             for n, line in enumerate(["dân tỉnh", "nghị công", "giấy tờ"]) for i, t in enumerate(line.split())]
+    words = left + right
+    assert combine.needs_second_reading(words)  # sure of every word, but its lines are cut
+    lines = [_second(" ".join(w.text for w in words if w.top == 100 + 50 * n), 100 + 50 * n, 97) for n in range(3)]
+    text = words_to_text(combine.combine(words, lines))
+    assert text.splitlines() == ["Ủy ban nhân dân tỉnh", "dân xã đề nghị công", "nghị bổ sung giấy tờ"]
+
+
+def test_the_two_halves_of_a_header_stay_apart():
+    agency = [Word("ỦY", 100, 100, 60, 30, 95.0, 1, 1, 1), Word("BAN", 170, 100, 80, 30, 95.0, 1, 1, 1)]
+    motto = [Word("CỘNG", 700, 100, 100, 30, 95.0, 2, 1, 1), Word("HÒA", 810, 100, 80, 30, 95.0, 2, 1, 1)]
+    words = agency + motto
+    assert not combine.needs_second_reading(words + _line("Độc lập Tự do Hạnh phúc", 300, 95))
+    line = _second("ỦY BAN CỘNG HÒA", 100, 97)
+    assert combine.combine(words, [line]) == words  # Tesseract's order: agency, then motto
