@@ -118,6 +118,9 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
                 owner[i] = j
     pairs = [_Pair(line, sorted((i for i in range(len(words)) if owner[i] == j), key=lambda i: words[i].left))
              for j, line in enumerate(lines)]
+    if _tesseract_lost(words, lines):  # trueocr's page, in its reading order, with Tesseract's marks
+        return [replace(x, block=n + 1, par=1, line=1) for n, p in enumerate(pairs)
+                for x in fuse(p.line.words, [words[k] for k in p.members])]
     second = [bool(p.members) and prefer_second(p.tesseract_text(words), p.tesseract_conf(words), p.line.text,
                                                   p.line.conf) for p in pairs]
     whole = [_one_printed_line(words, p.members) for p in pairs]
@@ -143,6 +146,23 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
         if not pair.members and pair.line.conf >= SURE_SECOND and pair.line.words:
             _insert_by_position(out, [replace(x, block=next_block + j, par=1, line=1) for x in pair.line.words])
     return out
+
+
+LOST = 0.15  # share of misread words in Tesseract's reading from which it lost the page ...
+LOST_RATIO = 2.0  # ... when that is also this many times trueocr's share
+
+
+def _tesseract_lost(words: list[Word], lines: list[Line]) -> bool:
+    """Whether Tesseract lost the page as a whole (a pattern taken for a picture, noise read as
+    letters): far more of its words are no Vietnamese syllable than of trueocr's. Then every line
+    is trueocr's, with Tesseract's marks where it read the same letters."""
+    good_1, all_1 = well_formed(" ".join(w.text for w in words))
+    good_2, all_2 = well_formed(" ".join(line.text for line in lines))
+    if not all_2:
+        return False
+    bad_1 = 1 - good_1 / all_1 if all_1 else 1.0
+    bad_2 = 1 - good_2 / all_2
+    return bad_1 > max(LOST, LOST_RATIO * bad_2)
 
 
 def _one_printed_line(words: list[Word], members: list[int]) -> bool:

@@ -25,7 +25,9 @@ import tesserocr
 from PIL import Image
 
 from .model import Word
-from .tesseract import MACHINE_LANG
+from .tesseract import MACHINE_LANG, TesseractEngine
+
+IN_PROCESS_MAX_PIXELS = 9_500_000  # A4 at 300 dpi is 8.7 MP; larger pages are read by a tesseract process
 
 _TESSDATA_CANDIDATES = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                         "/usr/share/tessdata", "/usr/local/share/tessdata")
@@ -105,6 +107,10 @@ class TesserocrEngine:
         api.Recognize()
 
     def words(self, grey: np.ndarray, dpi: float) -> list[Word]:
+        if grey.size > IN_PROCESS_MAX_PIXELS:
+            # Tesseract's working copies of a page grow with it; in a process of its own they are
+            # freed with it, and the worker stays small (a 12 MP page peaked at 504 MB in-process).
+            return TesseractEngine(lang=self.lang).words(grey, dpi)
         api = self._api(self.lang, tesserocr.PSM.AUTO)
         self._run(api, grey, dpi)
         try:

@@ -83,6 +83,12 @@ def render(page: AdminPage, dpi: int) -> tuple[Image.Image, dict]:
     def centred(x: float, y: float, text: str, f: ImageFont.FreeTypeFont) -> None:
         d.text((x - d.textlength(text, font=f) / 2, y), text, font=f, fill=0)
 
+    # The motto's column must not run into the agency's (Decree 30 sets them apart): a wide font
+    # prints the motto smaller.
+    widest_agency = max(d.textlength(page.agency_parent, font=regular), d.textlength(page.agency, font=bold))
+    room = 2 * (right_centre - left_centre - widest_agency / 2 - px(3))
+    while d.textlength("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=small_bold) > room and small_bold.size > 8:
+        small_bold = font(page.font, "Bold", small_bold.size - 1)
     centred(left_centre, top, page.agency_parent, regular)
     centred(left_centre, top + line, page.agency, bold)
     centred(right_centre, top, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", small_bold)

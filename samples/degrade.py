@@ -59,7 +59,8 @@ SECURITY = 6
 def security_damage(rng: random.Random) -> dict:
     d = {"angle": round(rng.uniform(-1.5, 1.5), 2), "noise": round(rng.uniform(2, 6), 1), "blur": 0.0,
          "jpeg": rng.randint(75, 90), "shade": 0.0, "flip180": False, "seal": True, "rot90": False, "dpi": 300}
-    d["guilloche"] = {"green": [rng.randint(60, 150), rng.randint(140, 210), rng.randint(80, 160)],
+    green = rng.randint(140, 210)  # a green pattern: G well above R and B
+    d["guilloche"] = {"green": [rng.randint(60, green - 25), green, rng.randint(80, green - 15)],
                       "spacing": rng.randint(7, 12), "waves": rng.randint(3, 7), "depth": round(rng.uniform(0.3, 0.8), 2),
                       "width": rng.choice([1, 2])}
     return d

@@ -117,3 +117,13 @@ def test_the_two_halves_of_a_header_stay_apart():
     assert not combine.needs_second_reading(words + _line("Độc lập Tự do Hạnh phúc", 300, 95))
     line = _second("ỦY BAN CỘNG HÒA", 100, 97)
     assert combine.combine(words, [line]) == words  # Tesseract's order: agency, then motto
+
+
+def test_a_page_tesseract_lost_to_a_pattern_is_trueocr_s_in_its_reading_order():
+    junk = [Word(t, 100 + 60 * i, 100 + 40 * (i % 5), 40, 30, 70.0, 1 + i % 3, 1, 1)
+            for i, t in enumerate("= Z2 ⁄ 7/2 ¬ Ñ `” 22 <<= sàn Xe jj. )ỀN".split())]
+    lines = [_second("Ủy ban nhân dân tỉnh", 100, 96), _second("đề nghị công dân bổ sung", 160, 95),
+             _second("giấy tờ theo quy định", 220, 97)]
+    out = combine.combine(junk, lines)
+    assert words_to_text(out).split("\n\n") == ["Ủy ban nhân dân tỉnh", "đề nghị công dân bổ sung",
+                                                 "giấy tờ theo quy định"]
