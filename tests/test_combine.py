@@ -45,9 +45,14 @@ def test_lines_read_alike_keep_tesseract_words_and_boxes():
 
 
 def test_a_garbled_tesseract_line_is_replaced_with_tesseract_marks_kept():
+    clean = ["Ủy ban nhân dân tỉnh đề nghị công dân", "bổ sung giấy tờ theo đúng quy định hiện hành",
+             "trước ngày mười lăm tháng này tại Bộ phận Một cửa"]
     words = _line("Thực hiện‹c hí đạo của Ủy ban niần", 100, 70)
     lines = [_second("Thực hiện chí đạo của Uy ban nhân", 100, 95)]
-    out = combine.combine(words, lines)
+    for n, text in enumerate(clean):  # the rest of the page, read alike by both
+        words += _line(text, 200 + 50 * n, 95)
+        lines.append(_second(text, 200 + 50 * n, 98))
+    out = [w for w in combine.combine(words, lines) if w.top == 100]
     # trueocr's words, with Tesseract's "Ủy" where both read the same letters.
     assert [w.text for w in out] == ["Thực", "hiện", "chí", "đạo", "của", "Ủy", "ban", "nhân"]
     assert {(w.block, w.par, w.line) for w in out} == {(1, 1, 3)}  # in Tesseract's place in the reading order
