@@ -10,7 +10,7 @@ import re
 import sys
 
 from .errors import UserError
-from .http.auth import ROLES
+from .roles import ROLES
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 MIN_PASSWORD = 12

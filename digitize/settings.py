@@ -68,9 +68,9 @@ class Settings(BaseSettings):
 
     # Work.
     ocr_lang: str = "vie"  # Tesseract model(s), e.g. "vie" or "vie+eng"
-    # "tesseract-cli": a tesseract process per call; "tesserocr": in-process, faster (a clean page 0.8-0.9x
-    # plain tesseract's time) but ~30 MB above the 500 MB hostile-file limit on a huge page, so not yet default.
-    ocr_engine: str = "tesseract-cli"
+    # "tesserocr": Tesseract in-process (models loaded once per thread, images in memory), pages above
+    # A4 at 300 dpi in a tesseract process; "tesseract-cli": a tesseract process per call.
+    ocr_engine: str = "tesserocr"
     # trueocr (ocr/trueocr_engine.py) reads again the pages Tesseract was unsure of (worn copies,
     # photos); each line is taken from the better reading (ocr/combine.py).
     ocr_second_engine: bool = True

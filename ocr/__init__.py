@@ -14,11 +14,11 @@ from .tesseract import TesseractEngine
 from .tesserocr_engine import TesserocrEngine
 from .trueocr_engine import TrueOcrEngine
 
-ENGINES = ("tesseract-cli", "tesserocr", "trueocr")
+ENGINES = ("tesserocr", "tesseract-cli", "trueocr")
 
 
-def make_engine(kind: str = "tesseract-cli", lang: str = "vie", *, second: bool = True) -> OcrEngine:
-    """Tesseract as a command per call (pytesseract, the default) or in-process (tesserocr), with
+def make_engine(kind: str = "tesserocr", lang: str = "vie", *, second: bool = True) -> OcrEngine:
+    """Tesseract in-process (tesserocr, the default) or as a command per call (pytesseract), with
     trueocr as the second reader of the pages Tesseract is unsure of (ocr/combine.py) unless
     `second` is False; or trueocr alone."""
     if kind not in ENGINES:

@@ -1,8 +1,9 @@
 """The OCR engine interface: what the page stages ask of a recogniser.
 
-`ocr/tesseract.py` implements it with a Tesseract process per call (the default),
-`ocr/tesserocr_engine.py` with Tesseract in-process; tests replay stored word lists through it
-(tests/fakes.py). A second engine plugs in here: implement these four methods.
+`ocr/tesserocr_engine.py` implements it with Tesseract in-process (the default),
+`ocr/tesseract.py` with a Tesseract process per call, `ocr/trueocr_engine.py` with trueocr's ONNX
+models, and `ocr/combine.py` with two of them read line by line; tests replay stored word lists
+through it (tests/fakes.py). Another engine plugs in here: implement these four methods.
 """
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from .model import FAIR_CONF, PageText, SourcePage, confident_chars
 from .prepare import prepare_page
 from .reread import reread_dates
 from .small_print import reread_small_print
-from .tesseract import TesseractEngine
+from .tesserocr_engine import TesserocrEngine
 from .textpdf import DEFAULT_JPEG_QUALITY, PageImage, PdfPage, encode_page_image
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: b
              jpeg_quality: int = DEFAULT_JPEG_QUALITY) -> PageResult:
     """One page read: upright, level, cleaned, recognized, its codes found, its picture encoded.
     `engine` defaults to Tesseract with the Vietnamese model, and trueocr on pages it is unsure of."""
-    engine = engine or CombinedEngine(TesseractEngine())
+    engine = engine or CombinedEngine(TesserocrEngine())
     if page.image is None:
         words = page.words or []
         text = PageText(index=page.index, width=round(page.width_pt), height=round(page.height_pt), dpi=72.0,

@@ -12,12 +12,12 @@ from storage.people import WebSession
 
 from ..audit import Actor
 from ..errors import ConfigurationError
+from ..roles import ROLES
 from .clients import client_address
 from .errors import Forbidden, Unauthenticated
 
 log = logging.getLogger(__name__)
 Caller = Actor  # who calls the HTTP service: a person or a system, with their address
-ROLES = ("counter", "portal", "archivist", "admin")
 MIN_KEY_LENGTH = 8  # an empty or tiny key would let anyone in
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
 _bearer = HTTPBearer(auto_error=False, description="the API key as a bearer token")
