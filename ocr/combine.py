@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .deskew import is_blank
 from .engine import OcrEngine
 from .metrics import strip_diacritics
 from .model import FAIR_CONF, Word, line_groups
@@ -197,7 +198,7 @@ class CombinedEngine:
 
     def words(self, grey: np.ndarray, dpi: float) -> list[Word]:
         words = self.first.words(grey, dpi)
-        if not needs_second_reading(words):
+        if not needs_second_reading(words) or (not words and is_blank(grey)):
             return words
         return combine(words, read_lines(grey))
 

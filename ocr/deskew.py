@@ -25,6 +25,14 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(grey, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15).astype(bool)
 
 
+BLANK_INK = 0.0005  # share of ink pixels below which a page holds no text
+
+
+def is_blank(grey: np.ndarray) -> bool:
+    """A page with (almost) no ink: nothing to turn, nothing to read a second time."""
+    return not grey.size or float(ink_mask(shrink(grey, 1200)).mean()) < BLANK_INK
+
+
 def ink_points(ink: np.ndarray, turned: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(x, y) of ink pixels; `turned` gives them as in np.rot90(ink) (a quarter turn counter-clockwise)."""
     ys, xs = np.nonzero(ink)

@@ -38,7 +38,8 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
     seconds["deskew_estimate"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    more = trueocr_engine.quarter_turns(_as_set(grey, turns, skew))
+    blank = deskew.is_blank(grey)  # no text to turn by: neither the model nor Tesseract's OSD is asked
+    more = None if blank else trueocr_engine.quarter_turns(_as_set(grey, turns, skew))
     if more:
         turns = (turns - more) % 4
         if more % 2:  # the lines run the other way than the profiles said: measure their skew again
@@ -52,7 +53,7 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
     for_ocr = cleanup.clean_for_ocr(image)
     seconds["cleanup"] = time.perf_counter() - t
 
-    if more is None and not _blank(grey):
+    if more is None and not blank:
         t = time.perf_counter()
         if orientation.is_upside_down(engine, for_ocr, dpi):
             turns = (turns + 2) % 4
@@ -62,14 +63,6 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
 
     return PreparedPage(index=page.index, dpi=dpi, display=image, for_ocr=for_ocr,
                         orientation=(-90 * turns) % 360, skew=skew, seconds=seconds)
-
-
-BLANK_INK = 0.0005  # share of ink pixels below which a page holds no text to turn by
-
-
-def _blank(grey: np.ndarray) -> bool:
-    """A page with (almost) no ink: the upside-down test, Tesseract's OSD at worst, has nothing to read."""
-    return float(deskew.ink_mask(deskew.shrink(grey, 1200)).mean()) < BLANK_INK
 
 
 def _as_set(grey: np.ndarray, turns: int, skew: float) -> np.ndarray:
