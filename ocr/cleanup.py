@@ -114,18 +114,31 @@ SPECKLED = 0.3  # share of the ink's pieces that are specks: ~0 on a scan, 0.7-0
 SPECK_ROOM = 3  # pixels: a speck this close to a letter may be part of it (a broken thin stroke)
 
 
+def _pieces(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(label image, which labels are specks) of the page's ink, or None for a page without ink."""
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if count < 2:
+        return None
+    speck = stats[:, cv2.CC_STAT_AREA] <= SPECK
+    speck[0] = False
+    return labels, speck
+
+
+def speckled(grey: np.ndarray) -> bool:
+    """Whether most pieces of ink on the page are toner specks: a worn copy."""
+    pieces = _pieces(grey)
+    return pieces is not None and pieces[1][1:].mean() >= SPECKLED
+
+
 def without_lone_specks(grey: np.ndarray) -> np.ndarray:
     """A worn copy's toner specks turned to paper, when the page is speckled; a speck next to a letter
     is kept, since a thinned stroke breaks into pieces as small. Tesseract read the specks between
     lines as letters and lost whole lines to them (a copy at 54% CER read at 3% without them)."""
-    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if count < 2:
+    pieces = _pieces(grey)
+    if pieces is None or pieces[1][1:].mean() < SPECKLED:
         return grey
-    speck = stats[:, cv2.CC_STAT_AREA] <= SPECK
-    speck[0] = False
-    if speck[1:].mean() < SPECKLED:
-        return grey
+    labels, speck = pieces
     letters = (~speck[labels]) & (labels > 0)
     near = cv2.dilate(letters.astype(np.uint8), np.ones((2 * SPECK_ROOM + 1,) * 2, np.uint8)).astype(bool)
     out = grey.copy()
@@ -134,7 +147,8 @@ def without_lone_specks(grey: np.ndarray) -> np.ndarray:
 
 
 def clean_for_ocr(image: np.ndarray) -> np.ndarray:
-    """The page Tesseract reads: red ink and green security patterns dropped, a copier's streaks lifted, light flattened, lone
-    toner specks removed."""
+    """The page the engines read: red ink and green security patterns dropped, a copier's streaks
+    lifted, light flattened. Lone toner specks are removed by the Tesseract engines alone
+    (`without_lone_specks`): trueocr reads a worn copy better with them (2.6% CER against 5%)."""
     grey = drop_green_pattern(image, drop_red_ink(image)) if image.ndim == 3 else image
-    return without_lone_specks(flatten_lighting(even_out_streaks(grey)))
+    return flatten_lighting(even_out_streaks(grey))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .cleanup import speckled
 from .deskew import is_blank
 from .engine import OcrEngine
 from .metrics import strip_diacritics
@@ -187,7 +188,7 @@ def _insert_by_position(out: list[Word], line: list[Word]) -> None:
 
 @dataclass(frozen=True)
 class CombinedEngine:
-    """An engine (Tesseract) with trueocr as its second reader on pages it was unsure of
+    """An engine (Tesseract) with trueocr as its second reader on pages it was unsure of and on worn copies
     (the engine interface of ocr/engine.py); everything but whole pages goes to the first engine."""
 
     first: OcrEngine
@@ -198,7 +199,10 @@ class CombinedEngine:
 
     def words(self, grey: np.ndarray, dpi: float) -> list[Word]:
         words = self.first.words(grey, dpi)
-        if not needs_second_reading(words) or (not words and is_blank(grey)):
+        if not words and is_blank(grey):
+            return words
+        # A worn copy is read twice even when Tesseract was sure: it is sure of misread marks there.
+        if not needs_second_reading(words) and not speckled(grey):
             return words
         return combine(words, read_lines(grey))
 

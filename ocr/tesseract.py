@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 import pytesseract
 
+from .cleanup import without_lone_specks
 from .model import Word
 
 OEM_LSTM = 1
@@ -54,7 +55,7 @@ class TesseractEngine:
         return f"--oem {OEM_LSTM} --psm {psm} --dpi {round(dpi)} {extra}".strip()
 
     def words(self, grey: np.ndarray, dpi: float) -> list[Word]:
-        with _image_file(grey) as path:
+        with _image_file(without_lone_specks(grey)) as path:
             data = pytesseract.image_to_data(path, lang=self.lang, config=self._config(PSM_AUTO, dpi),
                                              output_type=pytesseract.Output.DICT)
         words = []

@@ -24,6 +24,7 @@ import numpy as np
 import tesserocr
 from PIL import Image
 
+from .cleanup import without_lone_specks
 from .model import Word
 from .tesseract import MACHINE_LANG, TesseractEngine
 
@@ -112,7 +113,7 @@ class TesserocrEngine:
             # freed with it, and the worker stays small (a 12 MP page peaked at 504 MB in-process).
             return TesseractEngine(lang=self.lang).words(grey, dpi)
         api = self._api(self.lang, tesserocr.PSM.AUTO)
-        self._run(api, grey, dpi)
+        self._run(api, without_lone_specks(grey), dpi)
         try:
             return _read_words(api)
         finally:
