@@ -3,6 +3,7 @@ not derived from the warehouse). Passwords are stored as argon2id hashes; a sess
 the SHA-256 of its id, so a copy of the table does not let anyone in."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -38,8 +39,13 @@ web_sessions = sa.Table(
 )
 
 _hasher = PasswordHasher()  # argon2id with the library's current defaults
-# Checked against when the account does not exist, so that a wrong name takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check a wrong username against, so that it costs a password's time (made once, when
+    first needed: 0.2 s that no command but a login should pay)."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,7 @@ class People:
             row = conn.execute(sa.select(accounts).where(accounts.c.username == username)).mappings().first()
         stored = row["password_hash"] if row is not None and row["active"] and row["password_hash"] else None
         try:
-            _hasher.verify(stored or _DUMMY_HASH, password)
+            _hasher.verify(stored or _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
         if stored is None:
