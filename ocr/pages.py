@@ -185,7 +185,7 @@ def _load_pdf(data: bytes, max_pages: int) -> list[SourcePage]:
             raise _too_many_pages(max_pages)
         if len(pdf.pages) == 0:
             return []
-        text_pages = _text_layers(data)
+        text_pages = _text_layers(_rewritten(pdf))
         rendered = None
         pages = []
         for i, page in enumerate(pdf.pages):
@@ -257,6 +257,14 @@ def _render(doc: pypdfium2.PdfDocument, index: int) -> tuple[np.ndarray, float]:
     dpi = _render_dpi(*page.get_size())
     bitmap = page.render(scale=dpi / 72)
     return np.asarray(bitmap.to_pil().convert("RGB")), dpi
+
+
+def _rewritten(pdf: pikepdf.Pdf) -> bytes:
+    """The PDF as qpdf writes it back: reference loops and broken cross-references resolved, which
+    pdfminer would otherwise chase forever (the repair OCRmyPDF also runs first)."""
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
 
 
 def _text_layers(data: bytes) -> dict[int, list[Word]]:

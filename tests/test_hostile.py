@@ -33,7 +33,7 @@ def _signed_input() -> bytes:
 
 CLEAN = lambda: CLEAN_PAGE.read_bytes()  # noqa: E731
 CASES = [  # name, file, command, expected exit status, expected error code (None: handled), extra arguments
-    ("reference loop in /MediaBox", "loop.pdf", hostile.mediabox_loop, "process", 1, "file_too_complex"),
+    ("reference loop in /MediaBox", "loop.pdf", hostile.mediabox_loop, "process", 0, None),
     ("blank page of 2399 × 2399 pt", "huge.pdf", hostile.huge_blank_page, "process", 0, None),
     ("500 blank A4 pages", "many.pdf", hostile.many_blank_pages, "process", 1, "document_too_large"),
     ("12 frames of 10000 × 9999", "frames.tif", hostile.huge_frames, "process", 1, "image_too_large"),
