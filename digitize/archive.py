@@ -32,8 +32,12 @@ class ObjectRef(BaseModel):
 
 
 class OriginalRef(ObjectRef):
+    """The file as received. `pages`: which of its pages (1-based) this document holds, when the
+    upload was a batch of several papers; empty when it holds them all."""
+
     filename: str
     type: str
+    pages: list[int] = Field(default_factory=list)
 
 
 class Agency(BaseModel):
@@ -79,6 +83,7 @@ class Manifest(BaseModel):
     seconds: dict[str, float] = Field(default_factory=dict)
     removed_content: list[str] = Field(default_factory=list)  # active content left out of the signed copy
     input_signatures: list[InputSignature] = Field(default_factory=list)
+    split_reason: str | None = None  # why this paper begins where it does in its batch (split.py)
 
     def to_json(self) -> dict:
         return self.model_dump(mode="json", by_alias=True)
@@ -106,6 +111,8 @@ class NewDocument:
     seconds: dict[str, float]
     removed_content: list[str] = field(default_factory=list)
     input_signatures: list[InputSignature] = field(default_factory=list)
+    source_pages: list[int] = field(default_factory=list)  # 1-based pages of the original; empty: all
+    split_reason: str | None = None
 
 
 @dataclass
@@ -143,10 +150,12 @@ def store_document(store: ObjectStore, doc: NewDocument, retain_years: int) -> M
         owner_id=doc.owner_id, dossier_code=doc.dossier_code, agency=doc.agency, pages=len(doc.pages),
         created_at=datetime.now(timezone.utc).isoformat(),
         original=OriginalRef(key=layout.original_key(doc.original_sha256), sha256=doc.original_sha256,
-                             size=doc.original_size, filename=doc.original_filename, type=doc.original_type),
+                             size=doc.original_size, filename=doc.original_filename, type=doc.original_type,
+                             pages=doc.source_pages),
         objects=DocumentObjects(**{name: ObjectRef(key=o.key, sha256=o.sha256, size=o.size)
                                    for name, o in objects.items()}),
         seconds=dict(doc.seconds), removed_content=doc.removed_content, input_signatures=doc.input_signatures,
+        split_reason=doc.split_reason,
     )
     store.put(layout.manifest_key(doc.code), json.dumps(manifest.to_json(), ensure_ascii=False, indent=1).encode(),
               "application/json", retain_years=retain_years)

@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--owner", help="owner's 12-digit personal id or tax code")
     pr.add_argument("--kind", help="admin, cccd, birth or other (default: detected)")
     pr.add_argument("--dossier", help="dossier code, e.g. H40.27-261124-0001")
+    pr.add_argument("--one-paper", action="store_true",
+                    help="the file is one paper: do not split it (by default each paper becomes its own document)")
     pr.add_argument("--json", action="store_true")
     pr.set_defaults(run=cmd_process)
 
@@ -111,6 +113,10 @@ def _parser() -> argparse.ArgumentParser:
     bf.add_argument("corpus", type=Path, help="the OCR corpus, or a set from `python -m samples.generate --fields`")
     bf.add_argument("--limit", type=int, default=0, help="documents per kind and level at most (0: all)")
     bf.set_defaults(run=cmd_bench_fields)
+    bs = bsub.add_parser("split", help="split batches of many papers into documents, scored against the truth")
+    bs.add_argument("corpus", type=Path, help="a set from `python -m samples.generate --batches`")
+    bs.add_argument("--limit", type=int, default=0, help="batches at most (0: all)")
+    bs.set_defaults(run=cmd_bench_split)
     bc = bsub.add_parser("catalog", help="fill an empty catalog with synthetic documents and time the queries")
     bc.add_argument("--rows", type=int, default=100_000)
     bc.add_argument("--url", help="an EMPTY catalog (SQLAlchemy URL); default: a temporary SQLite file")
@@ -211,35 +217,46 @@ def cmd_ocr(args) -> int:
 
 
 def cmd_process(args) -> int:
-    from .pipeline import Submission, process
+    from .pipeline import Submission, process_upload
     from .services import Services
 
     services = Services()
     args.out.mkdir(parents=True, exist_ok=True)
-    documents, failed = [], False
+    uploads, failed = [], False
     for path in args.files:
         try:
-            sub = Submission(_read(path), path.name, args.owner, args.kind, args.dossier)
-            outcome = process(sub, services, _progress_printer(path.name))
+            sub = Submission(_read(path), path.name, args.owner, args.kind, args.dossier, not args.one_paper)
+            upload = process_upload(sub, services, _progress_printer(path.name))
         except Exception as exc:
             if not _report_file_error(exc, path):
                 raise
             failed = True
             continue
-        target = args.out / f"{outcome.code}.pdf"
-        tmp = target.with_suffix(".pdf.tmp")
-        tmp.write_bytes(outcome.pdf)
-        tmp.replace(target)
-        summary = {"file": str(path), "output": str(target), **outcome.summary()}
-        documents.append(summary)
-        if not args.json:
-            note = " (đã có trong kho)" if outcome.already_on_file else ""
-            print(f"{path.name} → {target}  mã {outcome.code}, {outcome.pages} trang{note}")
+        outputs = []
+        for outcome in upload.documents:
+            target = args.out / f"{outcome.code}.pdf"
+            tmp = target.with_suffix(".pdf.tmp")
+            tmp.write_bytes(outcome.pdf)
+            tmp.replace(target)
+            outputs.append(str(target))
+            if not args.json:
+                note = " (đã có trong kho)" if outcome.already_on_file else ""
+                pages = f" (trang {_page_list(outcome.manifest.original.pages)} của tệp)" \
+                    if len(upload.documents) > 1 and outcome.manifest.original.pages else ""
+                print(f"{path.name} → {target}  mã {outcome.code}, {outcome.pages} trang{pages}{note}")
+        if not args.json and (upload.plan.blank or upload.plan.sheets):
+            print(f"{path.name}: trang trắng {_page_list([i + 1 for i in upload.plan.blank]) or 'không có'}, "
+                  f"tờ tách/bìa {_page_list([i + 1 for i in upload.plan.sheets]) or 'không có'}")
+        uploads.append({"file": str(path), "output": outputs[0], "outputs": outputs, **upload.summary()})
     if args.json:
-        json.dump(documents[0] if len(args.files) == 1 and documents else {"documents": documents},
+        json.dump(uploads[0] if len(args.files) == 1 and uploads else {"documents": uploads},
                   sys.stdout, ensure_ascii=False, indent=1)
         print()
     return EXIT_FAIL if failed else EXIT_OK
+
+
+def _page_list(pages: list[int]) -> str:
+    return ", ".join(str(p) for p in pages)
 
 
 def cmd_find(args) -> int:
@@ -328,6 +345,10 @@ def _bench(module: str):
 
 def cmd_bench_fields(args) -> int:
     return EXIT_OK if _bench("fields").run(args.corpus, limit=args.limit) else EXIT_FAIL
+
+
+def cmd_bench_split(args) -> int:
+    return EXIT_OK if _bench("split").run(args.corpus, limit=args.limit) else EXIT_FAIL
 
 
 def cmd_bench_catalog(args) -> int:

@@ -19,15 +19,18 @@ RESCAN_SIMILARITY = 0.9  # share of the text two scans of one paper have in comm
 MIN_TEXT = 40  # too little text to tell two papers apart
 
 
-def same_file(services: Services, original_sha: str, owner_id: str | None, kind: str | None) -> str | None:
-    """The code of the document made earlier from this very file for this owner."""
-    for existing in services.catalog.find_by_original(original_sha, owner_id):
+def same_file(services: Services, original_sha: str, owner_id: str | None, kind: str | None) -> list[str]:
+    """The codes of the documents made earlier from this very file for this owner (one per paper
+    the file held), in the order of their pages."""
+    found = []
+    for existing in reversed(services.catalog.find_by_original(original_sha, owner_id)):  # oldest first
         if kind is not None and kind != existing["kind"]:
             continue
         if archive.has_document(services.store, existing["code"]):
-            return existing["code"]
-        log.warning("catalog lists %s but its manifest is not in the warehouse", existing["code"])
-    return None
+            found.append(existing["code"])
+        else:
+            log.warning("catalog lists %s but its manifest is not in the warehouse", existing["code"])
+    return found
 
 
 def rescan_of(services: Services, owner_id: str | None, kind: str, pages: list[ocr.PageText]) -> str | None:

@@ -29,7 +29,7 @@ def submit(sub: Submission, services: Services, queue: JobQueue, by: Actor = HOT
     sub = received.submission
     receipt = Receipt(id=uuid.uuid4().hex, original_key=layout.original_key(received.original_sha256),
                       filename=sub.filename, pages=received.file.pages, owner_id=sub.owner_id, kind=sub.kind,
-                      dossier_code=sub.dossier_code,
+                      dossier_code=sub.dossier_code, split=sub.split,
                       received_at=datetime.now(timezone.utc).isoformat(), received_by=by.name)
     services.store.put(layout.receipt_key(receipt.id), json.dumps(receipt.to_json()).encode(), "application/json")
     record(services, by, "received", owner_id=sub.owner_id, detail=f"receipt {receipt.id}")
@@ -44,17 +44,19 @@ def load_receipt(services: Services, receipt_id: str) -> Receipt:
     return Receipt(**json.loads(services.store.get(layout.receipt_key(receipt_id))))
 
 
-def finished_code(services: Services, receipt_id: str) -> str | None:
-    """The document a receipt became, once its job has finished."""
+def finished_codes(services: Services, receipt_id: str) -> list[str]:
+    """The documents a receipt became (one per paper), once its job has finished; [] before."""
     key = layout.receipt_done_key(receipt_id)
     if not services.store.exists(key):
-        return None
-    return json.loads(services.store.get(key))["code"]
+        return []
+    record = json.loads(services.store.get(key))
+    return record.get("codes") or [record["code"]]  # receipts done before batches were split: one code
 
 
-def mark_finished(services: Services, receipt_id: str, code: str) -> None:
+def mark_finished(services: Services, receipt_id: str, codes: list[str]) -> None:
     if not services.store.exists(layout.receipt_done_key(receipt_id)):
-        record = {"receipt": receipt_id, "code": code, "finished_at": datetime.now(timezone.utc).isoformat()}
+        record = {"receipt": receipt_id, "code": codes[0], "codes": codes,
+                  "finished_at": datetime.now(timezone.utc).isoformat()}
         services.store.put(layout.receipt_done_key(receipt_id), json.dumps(record).encode(), "application/json")
 
 

@@ -26,6 +26,7 @@ class Receipt:
     dossier_code: str | None
     received_at: str
     received_by: str | None = None  # the person or system that sent it (audit trail)
+    split: bool = True  # find the papers in the file; False: the sender says it is one paper
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -43,7 +44,9 @@ class JobView:
     status: str  # queued, started, scheduled, deferred, finished, failed, canceled, stopped
     filename: str | None = None
     progress: dict | None = None
-    code: str | None = None  # the document, once finished
+    code: str | None = None  # the (first) document, once finished
+    documents: list[dict] | None = None  # every paper the file held: code, kind, pages, source pages
+    split_review: bool | None = None  # a clerk should confirm how the file was split
     already_on_file: bool | None = None
     duplicate: str | None = None
     error: str | None = None  # the last line of the failure, once failed
@@ -52,7 +55,8 @@ class JobView:
     def to_json(self) -> dict:
         view = {"id": self.id, "status": self.status, "filename": self.filename, "progress": self.progress}
         if self.status == "finished":
-            view.update(code=self.code, already_on_file=self.already_on_file, duplicate=self.duplicate)
+            view.update(code=self.code, already_on_file=self.already_on_file, duplicate=self.duplicate,
+                        documents=self.documents, split_review=self.split_review)
         if self.status == "failed":
             view["error"] = self.error
         return view

@@ -11,7 +11,7 @@ import logging
 import time
 import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from functools import partial
 from typing import Callable
@@ -23,7 +23,7 @@ from common.sandbox import run_limited
 from signing import Stamp, VerifyReport, sign_pdf, signer_display_name, verify_pdf
 from storage import layout
 
-from . import archive, duplicates
+from . import archive, duplicates, split
 from .archive import Agency, InputSignature, Manifest, NewDocument
 from .codes import check_kind, check_owner_id, parse_dossier_code
 from .errors import TooLargeError
@@ -42,6 +42,7 @@ class Submission:
     owner_id: str | None = None
     kind: str | None = None
     dossier_code: str | None = None
+    split: bool = True  # find the papers in the file; False: the file is one paper
 
     def checked(self, max_bytes: int) -> "Submission":
         """The same submission with ids normalized; raises UserError on anything malformed."""
@@ -53,7 +54,7 @@ class Submission:
         dossier = self.dossier_code.strip().upper() if self.dossier_code else None
         if dossier:
             parse_dossier_code(dossier)
-        return Submission(self.data, clean_filename(self.filename), owner, kind, dossier)
+        return Submission(self.data, clean_filename(self.filename), owner, kind, dossier, self.split)
 
 
 MAX_FILENAME = 200
@@ -105,7 +106,34 @@ class Outcome:
             "fields": self.form.to_json()["fields"],
             "objects": self.manifest.objects.model_dump(),
             "seconds": self.seconds,
+            "source_pages": self.manifest.original.pages,
+            "split_reason": self.manifest.split_reason,
         }
+
+    def brief(self) -> dict:
+        """One paper of an upload, as the counter is told it."""
+        return {"code": self.code, "kind": self.manifest.kind, "title": self.manifest.title, "pages": self.pages,
+                "source_pages": self.manifest.original.pages, "split_reason": self.manifest.split_reason,
+                "already_on_file": self.already_on_file, "duplicate": self.duplicate}
+
+
+@dataclass
+class UploadOutcome:
+    """What one received file became: a document per paper, and how it was split."""
+
+    documents: list[Outcome]
+    plan: split.SplitPlan
+    pages: int  # pages in the file as received
+
+    @property
+    def needs_review(self) -> bool:
+        """A clerk confirms a split into several papers, and an upload that could not be split."""
+        return len(self.documents) > 1 or any(p.reason == "unsplit" for p in self.plan.papers)
+
+    def summary(self) -> dict:
+        """The first paper's summary (what a one-paper upload always gave), then every paper."""
+        return {**self.documents[0].summary(), "documents": [o.brief() for o in self.documents],
+                "split": self.plan.to_json(), "split_review": self.needs_review}
 
 
 @dataclass
@@ -162,33 +190,88 @@ def decode(data: bytes, info: ocr.FileInfo, settings: Settings) -> list[ocr.Sour
     return run_limited(ocr.load_pages, data, info.pages, seconds=seconds, memory_mb=settings.parse_memory_mb)
 
 
-def process(sub: Submission, services: Services, progress: Progress | None = None) -> Outcome:
+def process_upload(sub: Submission, services: Services, progress: Progress | None = None) -> UploadOutcome:
+    """A received file becomes one signed, stored document per paper it holds (split.py finds them)."""
     timer = _Timer()
     settings = services.settings
     with timer.stage("receive"):
         received = receive(sub, services)
         sub = received.submission
     on_file = duplicates.same_file(services, received.original_sha256, sub.owner_id, sub.kind)
-    if on_file is not None:
-        return on_file_outcome(services, on_file, sub.dossier_code, "same_file")
+    if on_file:
+        outcomes = [on_file_outcome(services, code, sub.dossier_code, "same_file") for code in on_file]
+        return UploadOutcome(outcomes, _plan_of(outcomes, received.file.pages), received.file.pages)
 
     with timer.stage("ocr"):
         pages = decode(sub.data, received.file, settings)
         results = ocr.ocr_pages(pages, services.engine, jobs=settings.ocr_jobs, jpeg_quality=settings.jpeg_quality,
                                 progress=(lambda d, n: progress("ocr", d, n)) if progress else None)
-    texts = [r.text for r in results]
+    with timer.stage("split"):
+        plan = _split(sub, results, services)
+    outcomes = []
+    for n, paper in enumerate(plan.papers):
+        if progress and len(plan.papers) > 1:
+            progress("papers", n, len(plan.papers))
+        outcomes.append(_paper(services, received, [results[i] for i in paper.pages], paper, timer,
+                               whole=len(paper.pages) == len(results)))
+    return UploadOutcome(outcomes, plan, len(results))
+
+
+def process(sub: Submission, services: Services, progress: Progress | None = None) -> Outcome:
+    """The whole upload as one document, unsplit: for a file the sender says is one paper."""
+    return process_upload(replace(sub, split=False), services, progress).documents[0]
+
+
+def _split(sub: Submission, results: list[ocr.PageResult], services: Services) -> split.SplitPlan:
+    """The papers of the upload; the whole upload as one paper when asked, or when nothing but
+    blank pages and sheets was found (kept whole, for a person to look at)."""
+    everything = split.SplitPlan(papers=[split.Paper(list(range(len(results))), "whole", sub.dossier_code)])
+    if not sub.split:
+        return everything
+    plan = split.plan([split.signals(r.text, partial(_is_document, services)) for r in results], sub.dossier_code)
+    if not plan.papers:
+        everything.papers[0].reason = "unsplit"
+        return everything
+    return plan
+
+
+def _is_document(services: Services, payload: str) -> bool:
+    """Whether a QR payload is the code of a document in the warehouse (printed on our stamp)."""
+    try:
+        code = services.code_format.validate(payload)
+    except AppError:
+        return False
+    return services.catalog.get(code) is not None and archive.has_document(services.store, code)
+
+
+def _plan_of(outcomes: list[Outcome], pages: int) -> split.SplitPlan:
+    """The split that made the documents of a file received before."""
+    return split.SplitPlan(papers=[split.Paper([p - 1 for p in o.manifest.original.pages] or list(range(pages)),
+                                               "same_file") for o in outcomes])
+
+
+def _paper(services: Services, received: Received, results: list[ocr.PageResult], paper: split.Paper,
+           timer: _Timer, *, whole: bool) -> Outcome:
+    """One paper of the upload: found on file already, or made into a new signed document. Its
+    pages are numbered from 1 in its own PDF, e-form and OCR; the manifest says which pages of the
+    original they were."""
+    settings, sub = services.settings, received.submission
+    dossier = paper.dossier_code or sub.dossier_code
+    if paper.earlier_code:
+        return on_file_outcome(services, paper.earlier_code, dossier, "earlier_code")
+    texts = [replace(r.text, index=k) for k, r in enumerate(results)]
     with timer.stage("fields"):
-        form = extract_fields(texts, sub.kind)
+        form = extract_fields(texts, sub.kind if whole else None)
     kind = form.kind
     rescan = duplicates.rescan_of(services, sub.owner_id, kind, texts)
     if rescan is not None:
-        return on_file_outcome(services, rescan, sub.dossier_code, "rescan")
+        return on_file_outcome(services, rescan, dossier, "rescan")
     with timer.stage("code"):
         code, scope, sequence = _allocate_code(services, clock.today(), kind)
     with timer.stage("pdf"):
         removed, signed_before = _born_digital_checks(sub.data, results, services)
         info = ocr.PdfInfo(title=_title(form, sub.filename), author=settings.agency_name,
-                           subject=f"{kind} {sub.dossier_code or ''}".strip(), document_code=code)
+                           subject=f"{kind} {dossier or ''}".strip(), document_code=code)
         pdf = ocr.build_pdf([r.pdf_page() for r in results], info,
                             source_pdf=sub.data if any(r.image is None for r in results) else None)
     with timer.stage("sign"):
@@ -201,12 +284,13 @@ def process(sub: Submission, services: Services, progress: Progress | None = Non
     with timer.stage("store"):
         new = NewDocument(
             code=code, kind=kind, title=info.title, code_scope=scope, code_sequence=sequence,
-            owner_id=sub.owner_id, dossier_code=sub.dossier_code,
+            owner_id=sub.owner_id, dossier_code=dossier,
             agency=Agency(id=services.agency_id, name=settings.agency_name),
             original_sha256=received.original_sha256, original_size=len(sub.data),
             original_filename=sub.filename, original_type=received.file.type,
             signed_pdf=signed, pages=texts, form=form, seconds=timer.seconds, removed_content=removed,
-            input_signatures=signed_before)
+            input_signatures=signed_before, source_pages=[] if whole else [i + 1 for i in paper.pages],
+            split_reason=None if paper.reason == "whole" else paper.reason)
         manifest = archive.store_document(services.store, new, settings.retention_for(kind))
         services.catalog.add_document(archive.catalog_row(manifest, "\n\f".join(t.text for t in texts), form))
     manifest.seconds = dict(timer.seconds)

@@ -125,3 +125,27 @@ def wrap(text: str, f: ImageFont.FreeTypeFont, width: int, d: ImageDraw.ImageDra
         else:
             current = candidate
     return lines + [current] if current else lines
+
+
+def render_continuation(page: AdminPage, dpi: int, number: int, total: int, style: str,
+                        last: bool) -> Image.Image:
+    """A later page of the same document: its number at the top centre as Decree 30 asks ("top"),
+    or at the foot as "- 2 -" or "Trang 2/3"; body text, and on the last page the signature."""
+    px = lambda mm: round(mm / 25.4 * dpi)  # noqa: E731
+    size = round(page.point_size / 72 * dpi)
+    img = Image.new("L", (px(210), px(297)), 255)
+    d = ImageDraw.Draw(img)
+    regular, bold = font(page.font, "Regular", size), font(page.font, "Bold", size)
+    left, right, line = px(30), px(195), round(size * 1.5)
+    label = {"top": str(number), "dash": f"- {number} -", "trang": f"Trang {number}/{total}"}[style]
+    y_label = px(12) if style == "top" else px(280)
+    d.text((px(105) - d.textlength(label, font=regular) / 2, y_label), label, font=regular, fill=0)
+    y = px(25)
+    for text_line in wrap(page.body, regular, right - left, d)[: 30 if last else 40]:
+        d.text((left, y), text_line, font=regular, fill=0)
+        y += line
+    if last:
+        y += line
+        d.text((px(150) - d.textlength(page.signer_title, font=bold) / 2, y), page.signer_title, font=bold, fill=0)
+        d.text((px(150) - d.textlength(page.signer, font=bold) / 2, y + 4 * line), page.signer, font=bold, fill=0)
+    return img

@@ -3,6 +3,7 @@
     python -m samples.generate                      # the three demo samples in samples/
     python -m samples.generate --corpus DIR [--pages-per-level 6] [--seed N]
     python -m samples.generate --fields DIR [--pages-per-level 6] [--seed N]
+    python -m samples.generate --batches DIR [--count 12] [--seed N] [--fonts ...]
 
 `--corpus` writes benchmark pages in the format of ../shared/corpus/ocr/ (NAME.png|jpg, NAME.txt
 body truth one line per rendered line, NAME.json with fields, header, footer, level, degradation),
@@ -11,6 +12,9 @@ with other fonts and other texts than that corpus, so the benchmark can show we 
 `--fields` writes, per level, that many of each kind of paper for the field benchmark: administrative
 documents, specimen CCCD cards with a readable QR and with the QR covered, birth certificates and
 applications ('other'); NAME.json holds `kind` and the `fields` expected.
+
+`--batches` writes dossiers fed through the scanner in one pass (samples/batch.py): batchNNN.pdf of
+5 to 40 pages, every other one with separator sheets, and batchNNN.json with each paper's pages.
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from . import application_form, birth_certificate, cccd_card, degrade, identity
+from . import application_form, batch, birth_certificate, cccd_card, degrade, identity
 from .admin_page import FONT_FILES, AdminPage, render
 
 DEMO = [  # name, format, level, font, damage forced on top of the level's random one
@@ -165,6 +169,20 @@ def write_fields(out: Path, per_level: int, seed: int, levels: tuple[int, ...] =
     return written
 
 
+def write_batches(out: Path, count: int, seed: int, fonts: list[str] | None = None,
+                  pages: tuple[int, int] = (5, 40)) -> list[Path]:
+    rng = random.Random(seed)
+    written = []
+    for n in range(count):
+        images, truth = batch.make_batch(rng, rng.randint(*pages), separators=n % 2 == 1, fonts=fonts)
+        path = out / f"batch{n:03d}.pdf"
+        batch.save_pdf(images, path)
+        truth["image"] = path.name
+        path.with_suffix(".json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def write_demo(out: Path, seed: int) -> list[Path]:
     rng = random.Random(seed)
     written = []
@@ -197,18 +215,24 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent, help="where the demo samples go")
     parser.add_argument("--corpus", type=Path, help="write benchmark pages in the corpus format here")
     parser.add_argument("--fields", type=Path, help="write papers of every kind for the field benchmark here")
+    parser.add_argument("--batches", type=Path, help="write scanner batches of many papers (splitting benchmark) here")
+    parser.add_argument("--count", type=int, default=12, help="batches to write")
+    parser.add_argument("--max-pages", type=int, default=40, help="pages of the longest batch")
     parser.add_argument("--pages-per-level", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--levels", default="0,1,2,3",
                         help="corpus levels, e.g. 4 for worn photocopies, 5 for phone photos (samples/degrade.py)")
     parser.add_argument("--fonts", help="comma-separated font families (default: all), e.g. for a held-out set")
     args = parser.parse_args()
-    target = args.corpus or args.fields or args.out
+    target = args.corpus or args.fields or args.batches or args.out
     target.mkdir(parents=True, exist_ok=True)
     levels = tuple(int(level) for level in args.levels.split(","))
     if args.corpus:
         fonts = args.fonts.split(",") if args.fonts else None
         paths = write_corpus(target, args.pages_per_level, args.seed, levels, fonts)
+    elif args.batches:
+        fonts = args.fonts.split(",") if args.fonts else None
+        paths = write_batches(target, args.count, args.seed, fonts, (min(5, args.max_pages), args.max_pages))
     elif args.fields:
         paths = write_fields(target, args.pages_per_level, args.seed, levels)
     else:

@@ -32,6 +32,7 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from common.clock import VIETNAM
 
+from . import placement
 from .errors import SigningError, SigningServiceFailed
 
 STAMP_WIDTH, STAMP_HEIGHT, MARGIN = 280.0, 64.0, 6.0
@@ -134,9 +135,10 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, stamp: Stamp, *, field_name: st
         validation_context=ValidationContext(trust_roots=trust_roots or [], allow_fetching=True)
         if long_term else None,
     )
+    spec, pdf = _new_field(pdf, field_name)
     pdf_signer = signers.PdfSigner(
         meta, signer=signer, stamp_style=_stamp_style(stamp_font_path(stamp.font)),
-        new_field_spec=_new_field(pdf, field_name),
+        new_field_spec=spec,
         timestamper=timestamps.HTTPTimeStamper(timestamp_url) if timestamp_url else None,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -146,7 +148,7 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, stamp: Stamp, *, field_name: st
             "copy_type": stamp.copy_type,
             "agency": stamp.agency,
             "signer": stamp.signer_name,
-            "signing_time": when.isoformat(),
+            "signing_time": when.strftime("%d/%m/%Y %H:%M") + " (giờ Việt Nam, +07:00)",
             "code": stamp.document_code,
         })
     except (PathValidationError, PathBuildingError) as exc:
@@ -161,17 +163,14 @@ def sign_pdf(pdf: bytes, signer: signers.Signer, stamp: Stamp, *, field_name: st
     return out.getvalue()
 
 
-def _new_field(pdf: bytes, field_name: str) -> fields.SigFieldSpec | None:
-    """The first signature gets the visible stamp; later ones (e.g. an archivist's) are invisible."""
+def _new_field(pdf: bytes, field_name: str) -> tuple[fields.SigFieldSpec, bytes]:
+    """The first signature gets the visible stamp, in free space at the top of page 1 (a band is
+    added above the page when there is none); later ones (e.g. an archivist's) are invisible."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         acro = doc.Root.get("/AcroForm")
         if acro is not None and any(str(f.get("/FT")) == "/Sig" for f in acro.get("/Fields", [])):
-            return fields.SigFieldSpec(field_name)
-    return fields.SigFieldSpec(field_name, on_page=0, box=_top_right_box(pdf))
-
-
-def _top_right_box(pdf: bytes) -> tuple[float, float, float, float]:
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        x0, y0, x1, y1 = (float(v) for v in doc.pages[0].mediabox)
+            return fields.SigFieldSpec(field_name), pdf
+        x0, _y0, x1, _y1 = (float(v) for v in doc.pages[0].mediabox)
     width = min(STAMP_WIDTH, (x1 - x0) - 2 * MARGIN)
-    return (x1 - MARGIN - width, y1 - MARGIN - STAMP_HEIGHT, x1 - MARGIN, y1 - MARGIN)
+    pdf, box = placement.place(pdf, width, STAMP_HEIGHT, MARGIN)
+    return fields.SigFieldSpec(field_name, on_page=0, box=box), pdf

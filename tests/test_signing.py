@@ -91,3 +91,40 @@ def test_the_document_code_is_read_from_the_signed_bytes_only(signed):
     report = verify_pdf(forged)
     assert report.document_code == "DEMO-1" and report.code_changed_after_signing and not report.all_valid
     assert not verify_pdf(signed).code_changed_after_signing
+
+
+def _page_pdf(image: np.ndarray, dpi: int = 100) -> bytes:
+    text = PageText(index=0, width=image.shape[1], height=image.shape[0], dpi=dpi, source="ocr", orientation=0,
+                    skew=0.0, words=[])
+    return build_pdf([PdfPage(text, encode_page_image(image, dpi))], PdfInfo(title="t", document_code="DEMO-1"))
+
+
+def _stamp_box(signed_pdf: bytes) -> tuple[list[float], list[float]]:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(signed_pdf)) as doc:
+        page = doc.pages[0]
+        widget = next(a for a in page.obj.Annots if a.get("/FT") == "/Sig" or "/Parent" in a or "/AP" in a)
+        return [float(v) for v in widget.Rect], [float(v) for v in page.mediabox]
+
+
+def test_the_stamp_goes_in_free_space_at_the_top_right(signer):
+    image = np.full((1169, 827), 255, np.uint8)
+    image[100:130, 60:380] = 0  # the agency, top left; the top right is free
+    image[300:1100, 60:770] = 0  # the body
+    signed = sign_pdf(_page_pdf(image), signer, Stamp("BẢN SAO", "UBND", "A", "DEMO-1", "DEMO-1"))
+    (x0, y0, x1, y1), box = _stamp_box(signed)
+    assert box == [0, 0, 595.44, 841.68]  # no band: the page keeps its size
+    assert x0 > box[2] / 2 and y1 > box[3] - 0.25 * box[3]  # top right
+    top_px, bottom_px = (box[3] - y1) * 100 / 72, (box[3] - y0) * 100 / 72
+    left_px, right_px = x0 * 100 / 72, x1 * 100 / 72
+    assert image[int(top_px):int(bottom_px) + 1, int(left_px):int(right_px) + 1].min() == 255  # covers nothing
+
+
+def test_a_page_with_no_room_gets_a_band_above_it_for_the_stamp(signer):
+    image = np.full((1169, 827), 255, np.uint8)
+    image[40:1120:30, 40:790] = 0  # ruled from top to bottom: no free rectangle anywhere
+    signed = sign_pdf(_page_pdf(image), signer, Stamp("BẢN SAO", "UBND", "A", "DEMO-1", "DEMO-1"))
+    (x0, y0, x1, y1), box = _stamp_box(signed)
+    assert box[3] > 841.68 + 64 and y0 >= 841.68  # the page grew at the top; the stamp sits in the band
+    assert verify_pdf(signed).signatures[0].intact

@@ -9,13 +9,13 @@ from rq import get_current_job
 from common.errors import AppError
 from digitize.audit import SERVICE, record
 from digitize.intake import (
-    finished_code,
+    finished_codes,
     load_receipt,
     mark_finished,
     mark_needs_attention,
 )
 from digitize.jobqueue import StageReport
-from digitize.pipeline import Submission, load_outcome, process
+from digitize.pipeline import Submission, load_outcome, process_upload
 from digitize.services import Services
 
 from .queue import RqJobQueue
@@ -24,11 +24,13 @@ log = logging.getLogger(__name__)
 
 
 def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
-    """Digitize a received original; running it twice makes no second document and no second code."""
+    """Digitize a received original, a document per paper it holds; running it twice makes no
+    second document and no second code."""
     services = services or Services()
-    done = finished_code(services, receipt_id)
-    if done is not None:  # a retry or a reconciler run after the work was in fact finished
-        return load_outcome(done, services).summary()
+    done = finished_codes(services, receipt_id)
+    if done:  # a retry or a reconciler run after the work was in fact finished
+        outcomes = [load_outcome(code, services) for code in done]
+        return {**outcomes[0].summary(), "documents": [o.brief() for o in outcomes]}
     receipt = load_receipt(services, receipt_id)
     data = services.store.get(receipt.original_key)
     job = get_current_job()
@@ -43,8 +45,8 @@ def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
             log.warning("progress of %s not saved: %s", receipt_id, exc)
 
     try:
-        outcome = process(Submission(data, receipt.filename, receipt.owner_id, receipt.kind, receipt.dossier_code),
-                          services, progress)
+        upload = process_upload(Submission(data, receipt.filename, receipt.owner_id, receipt.kind,
+                                           receipt.dossier_code, receipt.split), services, progress)
     except AppError as exc:
         if exc.status >= 500:
             raise  # a server's fault: retried, and queued again by the reconciler
@@ -53,18 +55,21 @@ def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
             job.retries_left = None
         log.warning("receipt %s needs attention: %s", receipt_id, exc.code)
         raise
-    mark_finished(services, receipt_id, outcome.code)
+    mark_finished(services, receipt_id, [o.code for o in upload.documents])
     owner, detail = receipt.owner_id, f"receipt {receipt_id}"
-    if outcome.already_on_file:
-        record(services, SERVICE, "linked_existing", code=outcome.code, owner_id=owner, detail=detail)
-    else:
+    for outcome in upload.documents:
+        if outcome.already_on_file:
+            record(services, SERVICE, "linked_existing", code=outcome.code, owner_id=owner, detail=detail)
+            continue
         record(services, SERVICE, "digitized", code=outcome.code, owner_id=owner, detail=detail)
-        record(services, SERVICE, "signed", code=outcome.code, owner_id=owner, detail=f"sha256 {outcome.sha256[:16]}")
-    if job is not None and not outcome.already_on_file:
-        try:
-            RqJobQueue(services.settings, job.connection).report_stages(StageReport(outcome.pages, outcome.seconds))
-        except RedisError as exc:  # metrics are a courtesy too
-            log.warning("stage times of %s not reported: %s", receipt_id, exc)
-    log.info("receipt %s: document %s (%d pages) from %s", receipt_id, outcome.code, outcome.pages,
+        record(services, SERVICE, "signed", code=outcome.code, owner_id=owner,
+               detail=f"sha256 {outcome.sha256[:16]}")
+        if job is not None:
+            try:
+                RqJobQueue(services.settings, job.connection).report_stages(StageReport(outcome.pages,
+                                                                                        outcome.seconds))
+            except RedisError as exc:  # metrics are a courtesy too
+                log.warning("stage times of %s not reported: %s", receipt_id, exc)
+    log.info("receipt %s: %d document(s), %d pages, from %s", receipt_id, len(upload.documents), upload.pages,
              receipt.original_key)
-    return outcome.summary()
+    return upload.summary()

@@ -90,6 +90,7 @@ class RqJobQueue:
             result = job.return_value() or {}
             view.code, view.already_on_file = result.get("code"), result.get("already_on_file")
             view.duplicate = result.get("duplicate")
+            view.documents, view.split_review = result.get("documents"), result.get("split_review")
         if view.status == "failed":
             view.error = failure_reason(job)
         return view
@@ -143,7 +144,7 @@ def _unavailable(exc: Exception) -> QueueUnavailable:
 def reconcile(services: Services, q: RqJobQueue) -> list[str]:
     """Queue again every receipt without a result whose job is gone (Redis lost it) or failed for
     good; a job still queued or running is left alone. Returns the receipts queued again."""
-    from digitize.intake import finished_code, load_receipt, unfinished_receipts
+    from digitize.intake import finished_codes, load_receipt, unfinished_receipts
 
     requeued = []
     for receipt_id in unfinished_receipts(services):
@@ -154,7 +155,7 @@ def reconcile(services: Services, q: RqJobQueue) -> list[str]:
             job, status = None, None
         if status in LIVE_STATES and not _stuck(q.rq, job, status):
             continue
-        if status == JobStatus.FINISHED and finished_code(services, receipt_id):
+        if status == JobStatus.FINISHED and finished_codes(services, receipt_id):
             continue  # it finished between the listing and now
         if job is not None:
             job.delete()

@@ -13,8 +13,10 @@ router = APIRouter(prefix="/v1", tags=["tiếp nhận (counter)"])
 @router.post("/documents", status_code=202, summary="Nhận một hoặc nhiều tệp quét vào hồ sơ")
 async def upload(request: Request, files: list[UploadFile] = File(..., description="PDF, TIFF, JPEG or PNG"),
                  owner_id: str | None = Form(None), kind: str | None = Form(None),
-                 dossier_code: str | None = Form(None), caller: Caller = Depends(require("counter"))) -> dict:
-    received = await receive_files(request, files, owner_id, kind, dossier_code, caller)
+                 dossier_code: str | None = Form(None),
+                 split: bool = Form(True, description="tách tệp thành từng giấy tờ (false: cả tệp là một giấy tờ)"),
+                 caller: Caller = Depends(require("counter"))) -> dict:
+    received = await receive_files(request, files, owner_id, kind, dossier_code, caller, split=split)
     for receipt in received["receipts"]:
         receipt["status_url"] = f"/v1/jobs/{receipt['id']}"
     return received

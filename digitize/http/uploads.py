@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from common.errors import AppError
 
 from ..errors import NotFoundError, TooLargeError
-from ..intake import finished_code, needs_attention, submit
+from ..intake import finished_codes, needs_attention, submit
 from ..jobqueue import ENDED
 from ..pipeline import Submission, clean_filename
 from . import state
@@ -20,7 +20,7 @@ JobId = Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the receipt id retur
 
 
 async def receive_files(request: Request, files: list[UploadFile], owner_id: str | None, kind: str | None,
-                        dossier_code: str | None, caller: Caller) -> dict:
+                        dossier_code: str | None, caller: Caller, *, split: bool = True) -> dict:
     """Each file stored and queued (a receipt), or refused with its reason; all refused is an error."""
     services = state.services(request)
     settings = services.settings
@@ -31,7 +31,7 @@ async def receive_files(request: Request, files: list[UploadFile], owner_id: str
     for upload_file in files:
         name = clean_filename(upload_file.filename)
         data = await state.read_limited(upload_file, settings.max_file_bytes)
-        sub = Submission(data, name, owner_id, kind, dossier_code)
+        sub = Submission(data, name, owner_id, kind, dossier_code, split)
         try:
             receipt = await asyncio.to_thread(submit, sub, services, state.queue(request), caller)
         except AppError as exc:  # one bad file does not sink the others; each gets its reason
@@ -55,10 +55,11 @@ def job_view(request: Request, job_id: str) -> dict:
                 "progress": view.progress if view else None, "error": stopped.message_vi,
                 "error_code": stopped.code, "needs_attention": True}
     if view is None:
-        code = finished_code(services, job_id)
-        if code is None:
+        codes = finished_codes(services, job_id)
+        if not codes:
             raise NotFoundError("job_not_found", "Không có công việc này.", f"No job {job_id}.")
-        return {"id": job_id, "status": "finished", "code": code, "progress": None}
+        return {"id": job_id, "status": "finished", "code": codes[0], "documents": [{"code": c} for c in codes],
+                "progress": None}
     return view.to_json()
 
 

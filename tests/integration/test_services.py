@@ -78,7 +78,7 @@ def _run_workers(settings: Settings, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_reconciler_requeues_what_redis_lost_and_a_second_run_makes_no_second_document(live, tmp_path):
-    from digitize.intake import finished_code, submit
+    from digitize.intake import finished_codes, submit
     from workers.jobs import process_receipt
 
     bucket = f"t-{uuid.uuid4().hex[:12]}"
@@ -96,7 +96,7 @@ def test_reconciler_requeues_what_redis_lost_and_a_second_run_makes_no_second_do
     assert reconciled.returncode == 0 and "1 receipt(s) queued again" in reconciled.stderr, reconciled.stderr
     assert _run_workers(settings, "reconcile").stderr.count("0 receipt(s) queued again") == 1  # queued: left alone
     assert _run_workers(settings, "--burst").returncode == 0
-    code = finished_code(services, receipt.id)
+    code = finished_codes(services, receipt.id)
     assert code and q.rq.fetch_job(receipt.id).is_finished
 
     # A retry scheduled long ago that no scheduler moved (one died with Redis): queued again too.
@@ -108,7 +108,7 @@ def test_reconciler_requeues_what_redis_lost_and_a_second_run_makes_no_second_do
     assert job.get_status(refresh=True) == "scheduled"
     assert "1 receipt(s) queued again" in _run_workers(settings, "reconcile").stderr
     assert q.rq.fetch_job(late.id).get_status() == "queued"
-    assert _run_workers(settings, "--burst").returncode == 0 and finished_code(services, late.id)
+    assert _run_workers(settings, "--burst").returncode == 0 and finished_codes(services, late.id)
 
     again = process_receipt(receipt.id, services)  # a duplicate delivery of the same job
     assert again["code"] == code
