@@ -84,6 +84,11 @@ class Manifest(BaseModel):
     removed_content: list[str] = Field(default_factory=list)  # active content left out of the signed copy
     input_signatures: list[InputSignature] = Field(default_factory=list)
     split_reason: str | None = None  # why this paper begins where it does in its batch (split.py)
+    version: int = 1  # the page tools make new versions under the same code (page_tools.py)
+    change: str | None = None  # what a later version changed, in the clerk's words
+    changed_by: str | None = None
+    page_sources: list[str] = Field(default_factory=list)  # per page: "v1 p3", "rescan", "<code> v1 p2"
+    merged_into: str | None = None  # the document this one's pages went to
 
     def to_json(self) -> dict:
         return self.model_dump(mode="json", by_alias=True)
@@ -133,17 +138,21 @@ def keep_original(store: ObjectStore, data: bytes, retain_years: int) -> str:
     return sha
 
 
-def store_document(store: ObjectStore, doc: NewDocument, retain_years: int) -> Manifest:
-    """The document's objects under retention, then its manifest, last."""
+def store_document(store: ObjectStore, doc: NewDocument, retain_years: int, *,
+                   version: int = 1, fields_ref: ObjectRef | None = None, **history) -> Manifest:
+    """The document's objects under retention, then its manifest, last. A later version (page
+    tools) keeps the e-form where eform.py keeps its versions (`fields_ref`: the e-form it starts
+    from), and `history` says what changed (Manifest's change, changed_by, page_sources)."""
     ocr_json = json.dumps({"code": doc.code, "pages": [p.to_json() for p in doc.pages]}, ensure_ascii=False)
 
     def put(name: str, data: bytes, mime: str) -> StoredObject:
-        return store.put(layout.document_key(doc.code, name), data, mime, retain_years=retain_years)
+        return store.put(layout.version_object_key(doc.code, version, name), data, mime, retain_years=retain_years)
 
     objects = {
         "signed_pdf": put(SIGNED_PDF, doc.signed_pdf, "application/pdf"),
         "ocr": put(OCR_JSON, ocr_json.encode(), "application/json"),
-        "fields": put(FIELDS_JSON, json.dumps(doc.form.to_json(), ensure_ascii=False).encode(), "application/json"),
+        "fields": fields_ref or put(FIELDS_JSON, json.dumps(doc.form.to_json(), ensure_ascii=False).encode(),
+                                    "application/json"),
     }
     manifest = Manifest(
         code=doc.code, kind=doc.kind, title=doc.title, code_scope=doc.code_scope, code_sequence=doc.code_sequence,
@@ -155,19 +164,34 @@ def store_document(store: ObjectStore, doc: NewDocument, retain_years: int) -> M
         objects=DocumentObjects(**{name: ObjectRef(key=o.key, sha256=o.sha256, size=o.size)
                                    for name, o in objects.items()}),
         seconds=dict(doc.seconds), removed_content=doc.removed_content, input_signatures=doc.input_signatures,
-        split_reason=doc.split_reason,
+        split_reason=doc.split_reason, version=version, **history,
     )
-    store.put(layout.manifest_key(doc.code), json.dumps(manifest.to_json(), ensure_ascii=False, indent=1).encode(),
-              "application/json", retain_years=retain_years)
+    write_manifest(store, manifest, retain_years)
     return manifest
+
+
+def write_manifest(store: ObjectStore, manifest: Manifest, retain_years: int) -> None:
+    """Create-once: of two versions made at once from the same one, only one is written."""
+    store.put(layout.manifest_key(manifest.code, manifest.version),
+              json.dumps(manifest.to_json(), ensure_ascii=False, indent=1).encode(), "application/json",
+              retain_years=retain_years)
 
 
 def has_document(store: ObjectStore, code: str) -> bool:
     return store.exists(layout.manifest_key(code))
 
 
-def load_manifest(store: ObjectStore, code: str) -> Manifest:
-    return Manifest.model_validate(json.loads(store.get(layout.manifest_key(code))))
+def latest_version(store: ObjectStore, code: str) -> int:
+    version = 1
+    while store.exists(layout.manifest_key(code, version + 1)):
+        version += 1
+    return version
+
+
+def load_manifest(store: ObjectStore, code: str, version: int | None = None) -> Manifest:
+    """A version's manifest, the latest by default: a code always names the document as it is now."""
+    version = version or latest_version(store, code)
+    return Manifest.model_validate(json.loads(store.get(layout.manifest_key(code, version))))
 
 
 def load_document(store: ObjectStore, code: str) -> StoredDocument:
@@ -186,6 +210,15 @@ def signed_pdf(store: ObjectStore, code: str, catalog_sha256: str | None = None)
     if catalog_sha256 is not None and catalog_sha256 != expected.sha256:
         raise _integrity(code, "the manifest and the catalog disagree on the signed PDF")
     return _checked_read(store, code, expected)
+
+
+def version_pdf(store: ObjectStore, manifest: Manifest) -> bytes:
+    """The signed PDF of the version `manifest` describes, checked against it."""
+    return _checked_read(store, manifest.code, manifest.objects.signed_pdf)
+
+
+def version_ocr(store: ObjectStore, manifest: Manifest) -> list[dict]:
+    return json.loads(_checked_read(store, manifest.code, manifest.objects.ocr))["pages"]
 
 
 def ocr_pages(store: ObjectStore, code: str) -> list[dict]:

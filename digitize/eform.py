@@ -19,7 +19,7 @@ from common.clock import iso_date
 from signing.detached import sign_detached, verify_detached
 from storage import ObjectExists, layout
 
-from .archive import catalog_dates, fields_key
+from .archive import ObjectRef, catalog_dates, fields_key
 from .errors import ConflictError, InvalidFieldError, NotFoundError
 from .fields.form import EForm, FieldChange, FormField, SignOff
 from .services import Services
@@ -112,6 +112,25 @@ def correct(services: Services, code: str, *, based_on: int, values: dict[str, s
                            retain_years=years)
     refresh_catalog_dates(services, code, new)
     return load(services, code, new.version)
+
+
+def extracted_again(services: Services, code: str, fresh: EForm, *, who: str, note: str) -> ObjectRef:
+    """A new e-form version from fields read again after the document's pages changed: what a
+    person already verified stays as they verified it, the rest is the new reading."""
+    current = load(services, code)
+    fields = dict(fresh.fields)
+    fields.update({name: f for name, f in current.fields.items() if f.verified})
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    new = EForm(kind=fresh.kind, classification=fresh.classification, fields=fields, version=current.version + 1,
+                based_on=current.version, saved_by=f"{who} ({note})"[:200], saved_at=now, corrections=[])
+    data = json.dumps(new.to_json(), ensure_ascii=False).encode()
+    try:
+        stored = services.store.put(version_key(code, new.version), data, "application/json",
+                                    retain_years=services.settings.retention_for(fresh.kind))
+    except ObjectExists as exc:
+        raise _conflict(new.version) from exc
+    refresh_catalog_dates(services, code, new)
+    return ObjectRef(key=stored.key, sha256=stored.sha256, size=stored.size)
 
 
 def signature(services: Services, code: str, version: int) -> dict | None:

@@ -270,17 +270,12 @@ def _paper(services: Services, received: Received, results: list[ocr.PageResult]
         code, scope, sequence = _allocate_code(services, clock.today(), kind)
     with timer.stage("pdf"):
         removed, signed_before = _born_digital_checks(sub.data, results, services)
-        info = ocr.PdfInfo(title=_title(form, sub.filename), author=settings.agency_name,
+        info = ocr.PdfInfo(title=title_of(form, sub.filename), author=settings.agency_name,
                            subject=f"{kind} {dossier or ''}".strip(), document_code=code)
         pdf = ocr.build_pdf([r.pdf_page() for r in results], info,
                             source_pdf=sub.data if any(r.image is None for r in results) else None)
     with timer.stage("sign"):
-        signer = services.signer
-        signed = sign_pdf(pdf, signer, Stamp(copy_type=settings.copy_type, agency=settings.agency_name,
-                                             signer_name=signer_display_name(signer), document_code=code,
-                                             qr_payload=code, font=settings.stamp_font),
-                          timestamp_url=settings.timestamp_url or None,
-                          level=settings.signature_level or None, trust_roots=services.trust_roots)
+        signed = sign(services, pdf, code)
     with timer.stage("store"):
         new = NewDocument(
             code=code, kind=kind, title=info.title, code_scope=scope, code_sequence=sequence,
@@ -295,6 +290,21 @@ def _paper(services: Services, received: Received, results: list[ocr.PageResult]
         services.catalog.add_document(archive.catalog_row(manifest, "\n\f".join(t.text for t in texts), form))
     manifest.seconds = dict(timer.seconds)
     return Outcome(code=code, pdf=signed, manifest=manifest, form=form, page_texts=texts)
+
+
+def sign(services: Services, pdf: bytes, code: str) -> bytes:
+    """The service's PAdES signature, its visible stamp carrying the document code as text and QR."""
+    settings, signer = services.settings, services.signer
+    return sign_pdf(pdf, signer, Stamp(copy_type=settings.copy_type, agency=settings.agency_name,
+                                       signer_name=signer_display_name(signer), document_code=code,
+                                       qr_payload=code, font=settings.stamp_font),
+                    timestamp_url=settings.timestamp_url or None,
+                    level=settings.signature_level or None, trust_roots=services.trust_roots)
+
+
+def allocate_code(services: Services, kind: str) -> tuple[str, str, int]:
+    """A new document code for today (Vietnam time): (code, scope, sequence)."""
+    return _allocate_code(services, clock.today(), kind)
 
 
 VERIFY_SECONDS = 30
@@ -356,7 +366,8 @@ def _allocate_code(services: Services, day: date, kind: str) -> tuple[str, str, 
     return fmt.format(agency=services.agency_id, day=day, sequence=seq, kind=kind), scope, seq
 
 
-def _title(form: EForm, filename: str) -> str:
+def title_of(form: EForm, filename: str) -> str:
+    """A document's title: its type and number when it has them, else the file's name."""
     if "doc_type" in form.fields:
         return " ".join(x for x in (form.value("doc_type"), form.value("number")) if x)
     return filename

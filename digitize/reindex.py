@@ -40,7 +40,7 @@ def reindex(services: Services, progress: Callable[[int], None] | None = None, *
                 if "/dossiers/" in key:
                     links.append(json.loads(store.get(key)))
                 continue
-            manifest = archive.Manifest.model_validate(json.loads(store.get(key)))
+            manifest = archive.load_manifest(store, key.split("/")[1])  # its latest version
             pages = json.loads(store.get(manifest.objects.ocr.key))["pages"]
             fields = eform.load(services, manifest.code)  # the latest version, with staff corrections
             rows.append(archive.catalog_row(manifest, "\n\f".join(p.get("text", "") for p in pages), fields))

@@ -10,6 +10,7 @@ from .model import PageText, SourcePage, Word
 from .pages import FileInfo, inspect, load_pages, sniff_type
 from .recognize import PageResult, ocr_page, ocr_pages
 from .sanitize import active_content
+from .stored import page_text
 from .tesseract import TesseractEngine
 from .tesserocr_engine import TesserocrEngine
 from .trueocr_engine import TrueOcrEngine
@@ -27,7 +28,7 @@ def make_engine(kind: str = "tesserocr", lang: str = "vie", *, second: bool = Tr
         return TrueOcrEngine()
     first = TesserocrEngine(lang=lang) if kind == "tesserocr" else TesseractEngine(lang=lang)
     return CombinedEngine(first) if second else first
-from .textpdf import PdfInfo, PdfPage, build_pdf
+from .textpdf import PdfInfo, PdfPage, assemble_pdf, build_pdf
 
 __all__ = ["Code", "CombinedEngine", "TrueOcrEngine", "OcrEngine", "PageInputError", "PageResult", "TesseractEngine", "TesserocrEngine", "make_engine", "PageText", "PdfInfo", "PdfPage", "SourcePage", "Word",
-           "FileInfo", "active_content", "build_pdf", "inspect", "load_pages", "ocr_page", "ocr_pages", "sniff_type"]
+           "FileInfo", "active_content", "assemble_pdf", "build_pdf", "inspect", "load_pages", "ocr_page", "ocr_pages", "page_text", "sniff_type"]

@@ -21,6 +21,8 @@ import numpy as np
 import pikepdf
 from PIL import Image, ImageCms
 
+from common.pdf_marks import STAMP_BAND
+
 from .model import PageText, Word
 from .sanitize import strip_active_content
 
@@ -141,6 +143,37 @@ def build_pdf(pages: list[PdfPage], info: PdfInfo, source_pdf: bytes | None = No
     if src is not None:
         src.close()
     return out.getvalue()
+
+
+def assemble_pdf(parts: list[tuple[bytes, int, int]], info: PdfInfo) -> bytes:
+    """A new PDF from pages of PDFs this service made, signed ones included: (pdf, page index,
+    clockwise quarter turns to add). What the signature added is left behind: its field, its
+    stamp and the band made for the stamp. PDF/A when every page is one of our scanned pages."""
+    pdf = pikepdf.new()
+    sources: dict[int, pikepdf.Pdf] = {}
+    all_ours = True
+    try:
+        for data, index, turns in parts:
+            src = sources.get(id(data)) or sources.setdefault(id(data), pikepdf.open(io.BytesIO(data)))
+            pdf.pages.append(src.pages[index])
+            page = pdf.pages[-1]
+            if "/Annots" in page.obj:
+                del page.obj["/Annots"]
+            if STAMP_BAND in page.obj:
+                x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+                page.obj.MediaBox = pikepdf.Array([x0, y0, x1, y1 - float(page.obj[STAMP_BAND])])
+                del page.obj[STAMP_BAND]
+            if turns % 4:
+                page.obj.Rotate = (int(page.obj.get("/Rotate", 0)) + 90 * turns) % 360
+            resources = page.obj.get("/Resources", {})
+            all_ours &= "/Im0" in resources.get("/XObject", {}) and "/F1" in resources.get("/Font", {})
+        _set_metadata(pdf, info, pdfa=all_ours)
+        out = io.BytesIO()
+        pdf.save(out, linearize=False, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+    finally:
+        for src in sources.values():
+            src.close()
 
 
 def _image_page(pdf: pikepdf.Pdf, img: PageImage, words: list[Word], font: pikepdf.Object) -> pikepdf.Page:

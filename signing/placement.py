@@ -10,6 +10,8 @@ import numpy as np
 import pikepdf
 import pypdfium2
 
+from common.pdf_marks import STAMP_BAND
+
 RENDER_SCALE = 0.5  # 36 dpi: one pixel is two points, enough to see lines of text
 INK = 170  # darker than this is content
 SEARCH_DEPTH = 0.4  # the share of the page, from its top, where the stamp may go
@@ -29,6 +31,8 @@ def _free_box(pdf: bytes, width: float, height: float, margin: float) -> tuple[f
     doc = pypdfium2.PdfDocument(pdf)
     try:
         page = doc[0]
+        if page.get_rotation():  # the picture is turned against the page's own axes: use a band
+            return None
         x0, y0, x1, y1 = page.get_mediabox()
         ink = page.render(scale=RENDER_SCALE, grayscale=True).to_numpy()
     finally:
@@ -45,7 +49,7 @@ def _free_box(pdf: bytes, width: float, height: float, margin: float) -> tuple[f
     for columns in (range(cols - m - w, cols // 2 - 1, -2), range(cols // 2 - 2, m - 1, -2)):
         for top in range(m, max(m, bottom_limit - h) + 1, 2):
             for left in columns:
-                if top + h > rows or left < 0:
+                if top + h > rows or left < 0 or left + w > cols:
                     continue
                 inked = sums[top + h, left + w] - sums[top, left + w] - sums[top + h, left] + sums[top, left]
                 if inked <= allowed:
@@ -60,6 +64,7 @@ def _with_band(pdf: bytes, band: float, width: float, height: float,
         page = doc.pages[0]
         x0, y0, x1, y1 = (float(v) for v in page.mediabox)
         page.obj.MediaBox = pikepdf.Array([x0, y0, x1, y1 + band])
+        page.obj[STAMP_BAND] = band
         if "/CropBox" in page.obj:
             del page.obj["/CropBox"]
         out = io.BytesIO()

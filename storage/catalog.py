@@ -147,6 +147,19 @@ class Catalog:
             if links:
                 conn.execute(insert(dossier_documents).on_conflict_do_nothing(), links)
 
+    def update_document(self, row: dict) -> None:
+        """A new version of a stored document (page tools): its kind, title, pages, signed PDF, text
+        and dates as they are now. Its code, owner, original and first dossier stay."""
+        values = {k: row[k] for k in ("kind", "title", "pages", "signed_sha256", "text", "issued_on", "valid_until")
+                  if k in row}
+        values["search_text"] = fold(row.get("text") or "")
+        with self.engine.begin() as conn:
+            conn.execute(documents.update().where(documents.c.code == row["code"]).values(**values))
+            if self.sqlite:
+                conn.execute(sa.text("DELETE FROM documents_fts WHERE code = :code"), {"code": row["code"]})
+                conn.execute(sa.text("INSERT INTO documents_fts (code, search_text) VALUES (:code, :search_text)"),
+                             {"code": row["code"], "search_text": values["search_text"]})
+
     def set_dates(self, code: str, *, issued_on: date | None, valid_until: date | None) -> None:
         """Dates taken from the fields, after staff corrected them."""
         with self.engine.begin() as conn:

@@ -5,6 +5,8 @@ documents/<code>/signed.pdf     the signed searchable PDF/A
 documents/<code>/ocr.json       words, boxes, confidences per page
 documents/<code>/fields.json    the extracted e-form fields
 documents/<code>/manifest.json  written last: the document exists once this does
+documents/<code>/v<N>/…         version N (N ≥ 2) of the signed PDF and OCR, made by the page tools
+documents/<code>/manifest.v<N>.json   its manifest, written last; earlier versions stay as they were
 documents/<code>/dossiers/<dossier>.json   one per further dossier the document was submitted with
 dossiers/<dossier>.json        a dossier opened at the counter: owner, procedure, who and when
 intake/<receipt>.json           what was received (original, owner, kind, dossier): written before queuing
@@ -25,8 +27,13 @@ def dossier_link_key(code: str, dossier_code: str) -> str:
     return document_key(code, f"dossiers/{dossier_code}.json")
 
 
-def manifest_key(code: str) -> str:
-    return document_key(code, "manifest.json")
+def manifest_key(code: str, version: int = 1) -> str:
+    return document_key(code, "manifest.json" if version == 1 else f"manifest.v{version}.json")
+
+
+def version_object_key(code: str, version: int, name: str) -> str:
+    """An object of a document's version: version 1's sit at the document's top level."""
+    return document_key(code, name if version == 1 else f"v{version}/{name}")
 
 
 MANIFEST_PREFIX = "documents/"
