@@ -16,6 +16,7 @@ from common.errors import AppError
 from storage import layout
 
 from .audit import HOT_FOLDER, Actor, record
+from .errors import NotFoundError
 from .jobqueue import JobQueue, QueueUnavailable, Receipt
 from .pipeline import Submission, receive
 from .services import Services
@@ -60,6 +61,27 @@ def mark_finished(services: Services, receipt_id: str, codes: list[str]) -> None
         services.store.put(layout.receipt_done_key(receipt_id), json.dumps(record).encode(), "application/json")
 
 
+def confirm_split(services: Services, receipt_id: str, by: Actor) -> dict:
+    """A clerk says the papers the file was split into are right (corrections before this are made
+    with the page tools, as new versions). Recorded once, with who and when, and audited."""
+    codes = finished_codes(services, receipt_id)
+    if not codes:
+        raise NotFoundError("job_not_finished", "Tệp này chưa số hóa xong.", f"Receipt {receipt_id} is not finished.")
+    key = layout.receipt_confirmed_key(receipt_id)
+    if not services.store.exists(key):
+        record_ = {"receipt": receipt_id, "codes": codes, "by": by.name,
+                   "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        services.store.put(key, json.dumps(record_).encode(), "application/json")
+        for code in codes:
+            record(services, by, "split_confirmed", code=code, detail=f"receipt {receipt_id}")
+    return json.loads(services.store.get(key))
+
+
+def split_confirmation(services: Services, receipt_id: str) -> dict | None:
+    key = layout.receipt_confirmed_key(receipt_id)
+    return json.loads(services.store.get(key)) if services.store.exists(key) else None
+
+
 @dataclass
 class NeedsAttention:
     """A receipt whose file cannot become a document, and why: shown to the clerk, never retried."""
@@ -90,7 +112,7 @@ def needs_attention(services: Services, receipt_id: str) -> NeedsAttention | Non
 def unfinished_receipts(services: Services) -> list[str]:
     """Receipts in the warehouse still to do: neither a document yet nor set aside for a person."""
     keys = set(services.store.list(layout.INTAKE_PREFIX))
-    ended = (".done.json", ".failed.json")
+    ended = (".done.json", ".failed.json", ".confirmed.json")
     return sorted(k[len(layout.INTAKE_PREFIX):-len(".json")] for k in keys
                   if k.endswith(".json") and not k.endswith(ended)
                   and not any(k[:-len(".json")] + end in keys for end in ended))

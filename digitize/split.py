@@ -28,7 +28,8 @@ from .sheets import SheetMark, read_mark
 MOTTO = "CONG HOA XA HOI CHU NGHIA VIET NAM"
 HEADER_LINES = 8  # the motto opens a paper only near the top of its page
 CARD_FRONT = ["CĂN CƯỚC", "Full name", "Date of birth", "Citizen Identity Card", "IDENTITY CARD"]
-CARD_BACK = ["Place of residence", "Personal identification", "Date of issue", "Date of expiry", "Ngón trỏ"]
+# Marks of one side only (the 2021 front also prints the residence and the expiry, the 2024 back the QR).
+CARD_BACK = ["Đặc điểm nhân dạng", "Ngón trỏ", "Date, month, year", "Date of issue", "Place of birth"]
 MIN_WORDS = 3  # fewer sure words than this, and no code: a blank page (show-through, specks)
 _PAGE_NUMBER = re.compile(r"(?:TRANG )?(\d{1,2})(?: \d{1,2})?")  # "2", "- 2 -", "Trang 2/3", folded
 

@@ -12,6 +12,7 @@ dossiers/<dossier>.json        a dossier opened at the counter: owner, procedure
 intake/<receipt>.json           what was received (original, owner, kind, dossier): written before queuing
 intake/<receipt>.done.json      the document it became: written when the job finishes
 intake/<receipt>.failed.json    why it cannot become one (the file's fault): needs a person, not a retry
+intake/<receipt>.confirmed.json a clerk confirmed how the file was split into papers: who and when
 """
 
 
@@ -53,6 +54,10 @@ def receipt_key(receipt_id: str) -> str:
 
 def receipt_done_key(receipt_id: str) -> str:
     return f"{INTAKE_PREFIX}{receipt_id}.done.json"
+
+
+def receipt_confirmed_key(receipt_id: str) -> str:
+    return f"{INTAKE_PREFIX}{receipt_id}.confirmed.json"
 
 
 def receipt_failed_key(receipt_id: str) -> str:

@@ -42,6 +42,9 @@ def test_what_a_page_shows():
     cover = signals(_page(0, [], [Code("qr", sheets.COVER_PREFIX + DOSSIER, [0, 0, 9, 9])]))
     assert cover.sheet == sheets.SheetMark("cover", DOSSIER)
     front = signals(_page(0, ["CĂN CƯỚC CÔNG DÂN", "Họ và tên / Full name:", "Ngày sinh / Date of birth: 01/01/1990"]))
+    front_2021 = signals(_page(0, ["CĂN CƯỚC CÔNG DÂN", "Họ và tên / Full name:", "Ngày sinh / Date of birth:",
+                                   "Nơi thường trú / Place of residence: Thôn 1", "Có giá trị đến / Date of expiry"]))
+    assert front_2021.card_side == "front"
     back = signals(_page(0, ["Nơi cư trú / Place of residence: Thôn 1", "Ngày, tháng, năm cấp / Date of issue:"],
                          [Code("mrz", "IDVNM0790123456<<<\n9001011M3001019VNM<<<<<<<<<<<\nNGUYEN<<VAN<A", [0, 0, 9, 9])]))
     assert (front.card_side, back.card_side) == ("front", "back")

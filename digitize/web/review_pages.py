@@ -94,6 +94,6 @@ def page_image(request: Request, code: str, page: int, rong: int = Query(THUMBNA
     doc = state.document_or_404(request, code)
     if rong not in (THUMBNAIL, REVIEW) or not 1 <= page <= doc["pages"]:
         raise NotFoundError("not_found", "Không có trang này.", "No such page.")
-    data = request.app.state.page_image(doc["code"], page, rong)
+    data = request.app.state.page_image(doc["code"], doc["signed_sha256"], page, rong)
     state.audit(request, caller, "read_page_image", doc, detail=f"page {page}")
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})

@@ -38,6 +38,15 @@ ALLOWED = {  # (method, path) → roles besides admin
     ("get", "/v1/documents/{code}/fields"): {"counter", "archivist"},
     ("patch", "/v1/documents/{code}/fields"): {"counter"},
     ("get", "/v1/documents/{code}/fields/history"): {"counter", "archivist"},
+    ("get", "/v1/documents/{code}/versions"): {"counter", "archivist"},
+    ("post", "/v1/documents/{code}/pages"): {"counter"},
+    ("post", "/v1/documents/{code}/pages/{page}/rescan"): {"counter"},
+    ("post", "/v1/documents/{code}/split"): {"counter"},
+    ("post", "/v1/documents/{code}/move"): {"counter"},
+    ("post", "/v1/documents/{code}/merge"): {"counter"},
+    ("post", "/v1/jobs/{job_id}/confirm-split"): {"counter"},
+    ("get", "/v1/sheets/separator.pdf"): {"counter"},
+    ("get", "/v1/sheets/cover/{dossier_code}.pdf"): {"counter"},
 }
 
 
@@ -46,7 +55,8 @@ def settings(live, tmp_path_factory):
     home = tmp_path_factory.mktemp("api")
     return Settings(home=home, redis_url=live["DIGITIZE_REDIS_URL"], queue_name=f"api-{uuid.uuid4().hex[:8]}",
                     api_keys=",".join(f"{role}-user:{role}:{key}" for role, key in KEYS.items()),
-                    max_file_bytes=20 * 1024 * 1024, max_pages=6)
+                    max_file_bytes=20 * 1024 * 1024, max_pages=6,
+                    failures_per_client="500 per minute")  # the role test sends a wrong key to every endpoint
 
 
 @pytest.fixture(scope="module")
@@ -259,3 +269,51 @@ def test_health_and_metrics(client, stored):
     assert "digitize_queue_depth" in text and "digitize_failed_jobs" in text
     assert 'digitize_stage_seconds_count{stage="ocr"}' in text
     assert "digitize_pages_total 1.0" in text
+
+
+def test_a_batch_is_split_into_papers_confirmed_and_a_page_rotated(client, settings):
+    """Three papers and a separator sheet in one PDF: one upload, three documents linked to the
+    dossier; the clerk confirms the split, then turns a page: a new version under the same code."""
+    import random
+
+    from digitize import sheets
+    from samples import batch
+
+    rng = random.Random(5)
+    images = [batch._scan(p, rng, False) for p in batch.paper_pages("other", rng, 200, "noto-serif")]
+    images += [batch._scan(sheets.separator_image(200), rng, False)]
+    images += [batch._scan(p, rng, False) for p in batch.paper_pages("birth", rng, 200, "liberation-serif")]
+    images += [batch._scan(p, rng, False) for p in batch.paper_pages("admin", rng, 200, "dejavu-serif", pages=1)]
+    buf = io.BytesIO()
+    batch.save_pdf(images, buf, dpi=200)
+    separator = client.get("/v1/sheets/separator.pdf", headers=_h("counter"))
+    assert separator.status_code == 200 and separator.content.startswith(b"%PDF")
+    cover = client.get("/v1/sheets/cover/H40.27-261124-0005.pdf", headers=_h("counter"))
+    assert cover.status_code == 200 and client.get("/v1/sheets/cover/nope.pdf", headers=_h("counter")).status_code == 400
+
+    res = client.post("/v1/documents", headers=_h("counter"), files=[("files", ("lo.pdf", buf.getvalue(), "application/pdf"))],
+                      data={"owner_id": OWNER, "dossier_code": "H40.27-261124-0005"})
+    receipt = res.json()["receipts"][0]
+    _run_worker(settings)
+    job = client.get(receipt["status_url"], headers=_h("counter")).json()
+    assert job["status"] == "finished" and job["split_review"], job
+    papers = job["documents"]
+    assert [p["kind"] for p in papers] == ["other", "birth", "admin"] and [p["source_pages"] for p in papers] == [[1], [3], [4]]
+    assert job["code"] == papers[0]["code"]
+    confirmed = client.post(f"/v1/jobs/{receipt['id']}/confirm-split", headers=_h("counter")).json()
+    assert confirmed["codes"] == [p["code"] for p in papers] and confirmed["by"] == "counter-user"
+
+    birth = papers[1]["code"]
+    turned = client.post(f"/v1/documents/{birth}/pages", headers=_h("counter"), json={"based_on": 1, "rotate": {"1": 2}})
+    assert turned.status_code == 200 and turned.json()["version"] == 2, turned.text
+    stale = client.post(f"/v1/documents/{birth}/pages", headers=_h("counter"), json={"based_on": 1, "rotate": {"1": 1}})
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "version_conflict"
+    history = client.get(f"/v1/documents/{birth}/versions", headers=_h("archivist")).json()["versions"]
+    assert [v["version"] for v in history] == [1, 2] and history[1]["changed_by"] == "counter-user"
+    pdf = client.get(f"/v1/documents/{birth}/pdf", headers=_h("archivist"))
+    assert pdf.status_code == 200 and pdf.content == client.get(
+        f"/v1/owners/{OWNER}/documents/{birth}/pdf", headers=_h("portal")).content
+    with pikepdf.open(io.BytesIO(pdf.content)) as doc:
+        assert int(doc.pages[0].obj.get("/Rotate", 0)) == 180
+    verified = client.get(f"/v1/documents/{birth}/verify", headers=_h("archivist")).json()
+    assert verified["valid"], verified
