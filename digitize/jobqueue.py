@@ -47,6 +47,7 @@ class JobView:
     code: str | None = None  # the (first) document, once finished
     documents: list[dict] | None = None  # every paper the file held: code, kind, pages, source pages
     split_review: bool | None = None  # a clerk should confirm how the file was split
+    split: dict | None = None  # the papers' pages in the file, its blank pages and sheets (split.SplitPlan)
     already_on_file: bool | None = None
     duplicate: str | None = None
     error: str | None = None  # the last line of the failure, once failed
@@ -56,7 +57,7 @@ class JobView:
         view = {"id": self.id, "status": self.status, "filename": self.filename, "progress": self.progress}
         if self.status == "finished":
             view.update(code=self.code, already_on_file=self.already_on_file, duplicate=self.duplicate,
-                        documents=self.documents, split_review=self.split_review)
+                        documents=self.documents, split_review=self.split_review, split=self.split)
         if self.status == "failed":
             view["error"] = self.error
         return view

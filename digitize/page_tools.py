@@ -17,7 +17,7 @@ from common.errors import AppError
 
 from . import archive, eform, pipeline
 from .audit import Actor, record
-from .errors import ConflictError, NotFoundError, UserError
+from .errors import ConflictError, NotFoundError, TooLargeError, UserError
 from .fields import EForm, extract_fields
 from .services import Services
 
@@ -201,6 +201,10 @@ def _collect(services: Services, pages: list[PageSource]) -> list[_Page]:
 
 def _read_rescan(services: Services, data: bytes) -> ocr.PageResult:
     """A rescan of one page: checked and decoded under limits like any upload, then read."""
+    limit = services.settings.max_file_bytes
+    if len(data) > limit:
+        raise TooLargeError("file_too_large", f"Tệp quá lớn (tối đa {limit // (1024 * 1024)} MB).",
+                            f"The file is too large (at most {limit} bytes).")
     pages = pipeline.read_pages(data, services.settings)
     if len(pages) != 1:
         raise UserError("rescan_one_page", "Bản quét lại phải có đúng một trang.", "A rescan must have one page.")

@@ -91,6 +91,7 @@ class RqJobQueue:
             view.code, view.already_on_file = result.get("code"), result.get("already_on_file")
             view.duplicate = result.get("duplicate")
             view.documents, view.split_review = result.get("documents"), result.get("split_review")
+            view.split = result.get("split")
         if view.status == "failed":
             view.error = failure_reason(job)
         return view

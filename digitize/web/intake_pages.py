@@ -4,12 +4,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from .. import archive, sheets
 from ..codes import KINDS
 from ..dossiers import open_dossier
 from ..errors import NotFoundError, UserError
 from ..http import state
 from ..http.auth import Caller
 from ..http.uploads import JobId, job_event_stream, job_view, receive_files
+from ..intake import confirm_split, split_confirmation
 from .render import render
 from .session import check_csrf, require_page
 
@@ -63,9 +65,48 @@ async def job_events(request: Request, job_id: str = JobId, caller: Caller = Dep
 
 @router.get("/tiep-nhan/ket-qua/{job_id}")
 def job_result(request: Request, job_id: str = JobId, caller: Caller = Depends(counter)):
-    """What a finished file became: its code, its pages, and whether it was already on file."""
+    """What a finished file became: a document per paper (its code, kind, pages, which pages of the
+    file), the blank pages and sheets left out, and whether the clerk confirmed the split."""
     view = job_view(request, job_id)
-    doc = state.services(request).catalog.get(view["code"]) if view.get("code") else None
-    if doc is None:
+    services = state.services(request)
+    codes = [d["code"] for d in view.get("documents") or []] or ([view["code"]] if view.get("code") else [])
+    briefs = {d["code"]: d for d in view.get("documents") or []}
+    papers = []
+    for code in codes:
+        doc = services.catalog.get(code)
+        if doc is not None:
+            manifest = archive.load_manifest(services.store, code)
+            papers.append({"doc": doc, "source_pages": manifest.original.pages,
+                           "already_on_file": (briefs.get(code) or view).get("already_on_file")})
+    if not papers:
         return Response(status_code=204)
-    return render(request, "intake_result.html", {"doc": doc, "view": view})
+    return render(request, "intake_result.html", {
+        "papers": papers, "view": view, "job_id": job_id, "split": view.get("split") or {},
+        "review": len(papers) > 1 or bool(view.get("split_review")),
+        "confirmed": split_confirmation(services, job_id)})
+
+
+@router.post("/tiep-nhan/ket-qua/{job_id}/xac-nhan")
+def confirm(request: Request, job_id: str = JobId, csrf: str = Form(""), x_csrf_token: str | None = Header(None),
+            caller: Caller = Depends(counter)):
+    """The clerk confirms the papers the file was split into; answers the result again."""
+    check_csrf(request, x_csrf_token or csrf)
+    confirm_split(state.services(request), job_id, caller)
+    return job_result(request, job_id, caller)
+
+
+@router.get("/tiep-nhan/to-tach.pdf")
+def separator_sheet(caller: Caller = Depends(counter)):
+    """The separator sheet to print: laid between two papers scanned in one pass."""
+    return Response(sheets.as_pdf([sheets.separator_image()]), media_type="application/pdf",
+                    headers={"Content-Disposition": 'inline; filename="to-tach-giay-to.pdf"'})
+
+
+@router.get("/tiep-nhan/bia/{dossier_code}.pdf")
+def cover_sheet(request: Request, dossier_code: str, caller: Caller = Depends(counter)):
+    """A dossier's cover sheet to print: laid before its papers when several dossiers go in one pass."""
+    dossier = state.services(request).catalog.dossier(dossier_code.strip().upper())
+    if dossier is None:
+        raise NotFoundError("dossier_not_found", "Chưa mở hồ sơ này.", f"No dossier {dossier_code}.")
+    return Response(sheets.as_pdf([sheets.cover_image(dossier["code"])]), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="bia-{dossier["code"]}.pdf"'})

@@ -28,7 +28,7 @@ def review_list(request: Request, ma: str = "", caller: Caller = Depends(counter
 
 @router.get("/kiem-tra/{code}")
 def review(request: Request, code: str, trang: int = Query(1, ge=1), caller: Caller = Depends(counter)):
-    return _review_page(request, code, trang, caller)
+    return review_page(request, code, trang, caller)
 
 
 @router.post("/kiem-tra/{code}")
@@ -52,7 +52,7 @@ def _save(request: Request, code: str, items: list[tuple[str, str]], caller: Cal
         saved = eform.correct(services, doc["code"], based_on=current.version, values=values, confirm=confirm,
                               who=caller.name, kind=doc["kind"], sign_off=sign_off)
     except UserError as exc:
-        return _review_page(request, doc["code"], page, caller, error=exc.message_vi,
+        return review_page(request, doc["code"], page, caller, error=exc.message_vi,
                             status=409 if isinstance(exc, ConflictError) else 422)
     state.audit(request, caller, "correct_fields", doc, detail=f"version {saved.version}")
     if sign_off:
@@ -65,18 +65,22 @@ def _int(text: str | None, default: int) -> int:
     return int(text) if text and text.isdigit() else default
 
 
-def _review_page(request: Request, code: str, page: int, caller: Caller, *, error: str | None = None,
+def review_page(request: Request, code: str, page: int, caller: Caller, *, error: str | None = None,
                  status: int = 200):
     doc = state.document_or_404(request, code)
     services = state.services(request)
     state.audit(request, caller, "read_fields", doc)
     form = eform.load(services, doc["code"])
+    manifest = archive.load_manifest(services.store, doc["code"])
     sizes = _page_sizes(services, doc["code"])
     page = min(page, len(sizes)) or 1
     done = request.query_params.get("xong")
     return render(request, "review.html", {
         "doc": doc, "form": form, "page": page, "pages": len(sizes), "size": sizes[page - 1] if sizes else None,
-        "error": error, "saved": {"luu": "Đã lưu.", "ky": "Đã lưu và ký xác nhận."}.get(done),
+        "error": error, "saved": {"luu": "Đã lưu.", "ky": "Đã lưu và ký xác nhận.",
+                                  "trang": f"Đã tạo phiên bản {manifest.version} của giấy tờ (bản cũ vẫn được lưu).",
+                                  "tach": "Đã tách thành giấy tờ mới này."}.get(done),
+        "manifest": manifest,
         "signature": eform.signature(services, doc["code"], form.version) if form.signed_off else None,
         "review_width": REVIEW,
     }, status=status)

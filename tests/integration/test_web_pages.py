@@ -200,3 +200,61 @@ def test_pages_work_from_the_keyboard(server, page):
     page.wait_for_url("**/kiem-tra")
     assert page.locator("h1").count() == 1
     shot(page, "08-kiem-tra-danh-sach")
+
+
+def _batch_with_a_stray_page(path: Path) -> None:
+    """A decision's first page, a birth certificate, then the decision's second page: fed in that
+    order, the second page is taken as the certificate's (a page "2" continues the paper before it)."""
+    import random
+
+    from samples import admin_page, batch
+
+    rng = random.Random(12)
+    decision = admin_page.AdminPage.random(rng, "liberation-serif", sentences=6)
+    first, _truth = admin_page.render(decision, 200)
+    second = admin_page.render_continuation(decision, 200, 2, 2, "top", last=True)
+    birth = batch.paper_pages("birth", rng, 200, "noto-serif")
+    batch.save_pdf([batch._scan(p, rng, False) for p in [first, *birth, second]], path, dpi=200)
+    batch._scan(first, rng, False).save(path.with_name("rescan.png"), dpi=(200, 200))
+
+
+def test_clerk_confirms_a_split_moves_a_page_and_rescans_one(server, page, tmp_path):
+    base = server
+    batch_pdf = tmp_path / "lo-ho-so.pdf"
+    _batch_with_a_stray_page(batch_pdf)
+    log_in(page, base, "counter")
+    page.fill("#owner_id", OWNER)
+    page.fill("#procedure", "Đăng ký khai sinh")
+    page.click("button:text('Mở hồ sơ')")
+    assert page.locator("a:text('tờ tách giấy tờ')").get_attribute("href") == "/tiep-nhan/to-tach.pdf"
+    page.set_input_files("#files", [str(batch_pdf)])
+    page.click("#send")
+    page.wait_for_selector("#jobs li[data-status=finished] .split-review", timeout=240_000)
+    results = page.locator("#jobs li:first-child .result")
+    assert results.count() == 2
+    decision_code = results.nth(0).locator("a.code").inner_text()
+    birth_code = results.nth(1).locator("a.code").inner_text()
+    assert "trang 2, 3 của tệp" in results.nth(1).inner_text()  # the stray page went with the certificate
+    shot(page, "09-tach-giay-to")
+    page.click("button:text('Xác nhận cách tách')")
+    page.wait_for_selector(".split-review p.ok")
+    assert "Đã xác nhận cách tách (lan.nguyen" in page.locator(".split-review").inner_text()
+
+    # The stray page goes back to the decision: both get a new version, their codes stay.
+    page.goto(f"{base}/kiem-tra/{birth_code}")
+    page.fill("#to-2", decision_code)
+    page.click("#tool-page-2 button[value=move]")
+    assert "Đã tạo phiên bản 2" in page.locator("p.ok[role=status]").inner_text()
+    assert page.locator(".page-tools .page-list li").count() == 1
+    page.goto(f"{base}/kiem-tra/{decision_code}")
+    assert page.locator(".page-tools .page-list li").count() == 2
+    assert "giấy tờ phiên bản 2" in page.locator("p.hint >> nth=0").inner_text()
+    shot(page, "10-chuyen-trang")
+
+    # One page rescanned: a third version of the decision, its first page replaced.
+    page.set_input_files("#file-1", [str(tmp_path / "rescan.png")])
+    page.click("#tool-page-1 button[value=rescan]")
+    assert "Đã tạo phiên bản 3" in page.locator("p.ok[role=status]").inner_text()
+    page.wait_for_function("document.querySelector('#tool-page-1 img').complete")
+    assert page.locator("#tool-page-1 img").evaluate("img => img.naturalWidth") > 0
+    shot(page, "11-quet-lai-trang")

@@ -43,6 +43,8 @@
         bar.value = 1;
         fetch("/tiep-nhan/ket-qua/" + encodeURIComponent(receipt.id)).then(function (r) { return r.text(); })
           .then(function (html) { li.querySelector(".outcome").innerHTML = html; });
+        status.textContent = view.documents && view.documents.length > 1
+          ? "Xong: " + view.documents.length + " giấy tờ" : text;
       } else if (["failed", "canceled", "stopped"].includes(view.status)) {
         events.close();
         status.textContent = text + " — bản gốc vẫn được giữ, mã biên nhận " + receipt.id + (view.error ? " (" + view.error + ")" : "");
@@ -52,6 +54,17 @@
       status.textContent = "Mất kết nối, đang thử lại… (bản quét đã được nhận, mã biên nhận " + receipt.id + ")";
     };
   }
+
+  // Confirming a split answers the result again, without leaving the page (the other jobs go on).
+  jobs.addEventListener("submit", function (e) {
+    const confirm = e.target.closest("form.confirm-split");
+    if (!confirm) return;
+    e.preventDefault();
+    fetch(confirm.action, {method: "POST", headers: {"X-CSRF-Token": form.dataset.csrf}})
+      .then(function (r) { if (!r.ok) throw new Error(); return r.text(); })
+      .then(function (html) { confirm.closest(".outcome").innerHTML = html; })
+      .catch(function () { say("Không xác nhận được, hãy thử lại."); });
+  });
 
   drop.addEventListener("dragover", function (e) { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", function () { drop.classList.remove("over"); });
