@@ -48,6 +48,7 @@ def score(truth: dict, found_papers: list[tuple[list[int], str]], found_blank: l
 
 
 def run(corpus: Path, limit: int = 0) -> bool:
+    from common.errors import AppError
     from common.runtime import limit_threads
     from digitize.pipeline import Submission, process_upload
     from digitize.services import Services
@@ -64,7 +65,14 @@ def run(corpus: Path, limit: int = 0) -> bool:
         for path in batches:
             truth = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
             started = time.perf_counter()
-            upload = process_upload(Submission(path.read_bytes(), path.name), services)
+            try:
+                upload = process_upload(Submission(path.read_bytes(), path.name), services)
+            except AppError as exc:  # counted as a batch split wrong, every boundary missed
+                print(f"{path.name}: FAILED [{exc.code}] {exc.message_en}", flush=True)
+                true_b = {p["pages"][0] for p in truth["papers"][1:]}
+                results.append(Scored(path.name, truth["separators"], 0, time.perf_counter() - started, true_b,
+                                      set(), False, 0, len(truth["papers"]), False, [exc.code]))
+                continue
             seconds = time.perf_counter() - started
             found = [([i for i in paper.pages], outcome.manifest.kind)
                      for paper, outcome in zip(upload.plan.papers, upload.documents)]

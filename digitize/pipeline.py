@@ -184,16 +184,36 @@ def read_pages(data: bytes, settings: Settings) -> list[ocr.SourcePage]:
     return decode(data, check_file(data, settings), settings)
 
 
-def decode(data: bytes, info: ocr.FileInfo, settings: Settings) -> list[ocr.SourcePage]:
-    """Every page's pixels (or a born-digital page's words), decoded in a limited child process."""
-    seconds = max(settings.parse_seconds, settings.parse_seconds_per_page * info.pages)
-    return run_limited(ocr.load_pages, data, info.pages, seconds=seconds, memory_mb=settings.parse_memory_mb)
+DECODE_PAGES = 6  # pages decoded at a time: a 40-page batch at 300 dpi would not fit in the memory limit
+
+
+def decode(data: bytes, info: ocr.FileInfo, settings: Settings,
+           wanted: range | None = None) -> list[ocr.SourcePage]:
+    """The pages' pixels (or a born-digital page's words), all or those `wanted`, decoded in a
+    limited child process."""
+    count = len(wanted) if wanted is not None else info.pages
+    seconds = max(settings.parse_seconds, settings.parse_seconds_per_page * count)
+    return run_limited(partial(ocr.load_pages, wanted=wanted), data, info.pages, seconds=seconds,
+                       memory_mb=settings.parse_memory_mb)
+
+
+def read_all(data: bytes, info: ocr.FileInfo, services: Services,
+             progress: Progress | None = None) -> list[ocr.PageResult]:
+    """Every page decoded and recognized, a few pages at a time, so that only those few are ever
+    held as pixels (the results keep the encoded pictures)."""
+    settings, results = services.settings, []
+    for start in range(0, info.pages, DECODE_PAGES):
+        wanted = range(start, min(info.pages, start + DECODE_PAGES))
+        pages = decode(data, info, settings, wanted)
+        done = len(results)
+        results += ocr.ocr_pages(pages, services.engine, jobs=settings.ocr_jobs, jpeg_quality=settings.jpeg_quality,
+                                 progress=(lambda d, _n: progress("ocr", done + d, info.pages)) if progress else None)
+    return results
 
 
 def process_upload(sub: Submission, services: Services, progress: Progress | None = None) -> UploadOutcome:
     """A received file becomes one signed, stored document per paper it holds (split.py finds them)."""
     timer = _Timer()
-    settings = services.settings
     with timer.stage("receive"):
         received = receive(sub, services)
         sub = received.submission
@@ -203,9 +223,7 @@ def process_upload(sub: Submission, services: Services, progress: Progress | Non
         return UploadOutcome(outcomes, _plan_of(outcomes, received.file.pages), received.file.pages)
 
     with timer.stage("ocr"):
-        pages = decode(sub.data, received.file, settings)
-        results = ocr.ocr_pages(pages, services.engine, jobs=settings.ocr_jobs, jpeg_quality=settings.jpeg_quality,
-                                progress=(lambda d, n: progress("ocr", d, n)) if progress else None)
+        results = read_all(sub.data, received.file, services, progress)
     with timer.stage("split"):
         plan = _split(sub, results, services)
     outcomes = []

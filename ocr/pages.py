@@ -97,25 +97,29 @@ def _frame_sizes(data: bytes, max_pages: int) -> list[tuple[int, int]]:
         raise _corrupt_image(exc) from exc
 
 
-def load_pages(data: bytes, max_pages: int = MAX_PAGES) -> list[SourcePage]:
+def load_pages(data: bytes, max_pages: int = MAX_PAGES, wanted: range | None = None) -> list[SourcePage]:
+    """The pages' pixels (or a born-digital page's words); only the pages in `wanted` (0-based)
+    when given, so that a long batch is decoded a few pages at a time."""
     kind = sniff_type(data)
-    pages = _load_pdf(data, max_pages) if kind == "pdf" else _load_image(data, max_pages)
-    if not pages:
+    pages = _load_pdf(data, max_pages, wanted) if kind == "pdf" else _load_image(data, max_pages, wanted)
+    if not pages and not wanted:
         raise PageInputError("no_pages", "Tệp không có trang nào.", "The file has no pages.")
     return pages
 
 
 # --- images -------------------------------------------------------------------
 
-def _load_image(data: bytes, max_pages: int) -> list[SourcePage]:
+def _load_image(data: bytes, max_pages: int, wanted: range | None = None) -> list[SourcePage]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
             pages = []
-            for i, frame in enumerate(_frames(img)):
+            for i, frame in enumerate(_frames(img, wanted)):
                 if i >= max_pages:
                     raise _too_many_pages(max_pages)
+                if frame is None:
+                    continue
                 pages.append(SourcePage(index=i, dpi=_image_dpi(frame), image=to_array(frame)))
             return pages
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -126,10 +130,13 @@ def _load_image(data: bytes, max_pages: int) -> list[SourcePage]:
         raise _corrupt_image(exc) from exc
 
 
-def _frames(img: Image.Image):
-    """Every frame of a (multi-page) image, loaded."""
+def _frames(img: Image.Image, wanted: range | None = None):
+    """Every frame of a (multi-page) image, loaded; None for a frame not `wanted`."""
     n = getattr(img, "n_frames", 1)
     for i in range(n):
+        if wanted is not None and i not in wanted:
+            yield None
+            continue
         img.seek(i)
         if img.width * img.height > MAX_PIXELS:
             raise _too_large()
@@ -179,16 +186,18 @@ def _open_pdf(data: bytes) -> pikepdf.Pdf:
     return pdf
 
 
-def _load_pdf(data: bytes, max_pages: int) -> list[SourcePage]:
+def _load_pdf(data: bytes, max_pages: int, wanted: range | None = None) -> list[SourcePage]:
     with _open_pdf(data) as pdf:
         if len(pdf.pages) > max_pages:
             raise _too_many_pages(max_pages)
         if len(pdf.pages) == 0:
             return []
-        text_pages = _text_layers(_rewritten(pdf))
+        text_pages = _text_layers(_rewritten(pdf), wanted)
         rendered = None
         pages = []
         for i, page in enumerate(pdf.pages):
+            if wanted is not None and i not in wanted:
+                continue
             w_pt, h_pt = _page_points(page)
             words = text_pages.get(i)
             if words:
@@ -267,12 +276,14 @@ def _rewritten(pdf: pikepdf.Pdf) -> bytes:
     return out.getvalue()
 
 
-def _text_layers(data: bytes) -> dict[int, list[Word]]:
+def _text_layers(data: bytes, wanted: range | None = None) -> dict[int, list[Word]]:
     """Words of pages that carry real, readable text (not VNI/TCVN3 garbage, not OCR of ours)."""
     found: dict[int, list[Word]] = {}
     try:
         with pdfplumber.open(io.BytesIO(data)) as doc:
             for i, page in enumerate(doc.pages):
+                if wanted is not None and i not in wanted:
+                    continue
                 words = page.extract_words(keep_blank_chars=False, use_text_flow=True, extra_attrs=["size"])
                 text = " ".join(w["text"] for w in words)
                 if len(text) < 20 or is_garbage_text(text):
