@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 
+import cv2
 import numpy as np
 
 from . import capture, cleanup, deskew, orientation, trueocr_engine
@@ -39,7 +40,7 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
 
     t = time.perf_counter()
     blank = deskew.is_blank(grey)  # no text to turn by: neither the model nor Tesseract's OSD is asked
-    more = None if blank else trueocr_engine.quarter_turns(_as_set(grey, turns, skew))
+    more = None if blank else trueocr_engine.quarter_turns(_content(_as_set(grey, turns, skew)))
     if more:
         turns = (turns - more) % 4
         if more % 2:  # the lines run the other way than the profiles said: measure their skew again
@@ -63,6 +64,18 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
 
     return PreparedPage(index=page.index, dpi=dpi, display=image, for_ocr=for_ocr,
                         orientation=(-90 * turns) % 360, skew=skew, seconds=seconds)
+
+
+def _content(small: np.ndarray) -> np.ndarray:
+    """The part of the page that carries ink (with a margin): a card photocopied on an A4 sheet fills
+    the orientation model's view instead of a speck of it, and the model is sure of it."""
+    ink = small < min(128, int(cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0]))
+    ys, xs = np.nonzero(ink)
+    if len(ys) < 50:
+        return small
+    (y0, y1), (x0, x1) = np.percentile(ys, [0.5, 99.5]).astype(int), np.percentile(xs, [0.5, 99.5]).astype(int)
+    m = max(10, (y1 - y0) // 20)
+    return small[max(0, y0 - m): y1 + m + 1, max(0, x0 - m): x1 + m + 1]
 
 
 def _as_set(grey: np.ndarray, turns: int, skew: float) -> np.ndarray:

@@ -109,3 +109,21 @@ def test_a_generated_worn_photocopy_is_read_upright_and_better_than_plain_tesser
     ours, plain = cer(expected, result.text.text), cer(expected, bare)
     print(f"worn copy: ours {ours:.2%}, plain tesseract {plain:.2%}")
     assert ours <= plain and ours < 0.03, (ours, plain)
+
+
+@pytest.mark.parametrize("upside_down", [False, True])
+def test_a_card_side_alone_on_an_a4_sheet_is_set_upright(upside_down):
+    """The back of an id card scanned on its own page: a small picture on a white sheet. The
+    orientation model looks at the inked part only, so it is sure which way up the card is."""
+    import random
+
+    from samples import cccd_card, identity
+
+    person = identity.citizen(random.Random(4))
+    _front, back = cccd_card.sides(person, "2024", 300, "noto-sans")
+    sheet = Image.new("RGB", (2480, 3508), (255, 255, 255))
+    sheet.paste(back, (1240 - back.width // 2, 470))
+    if upside_down:
+        sheet = sheet.rotate(180)
+    prepared = prepare_page(SourcePage(index=0, dpi=300, image=np.asarray(sheet)), TesseractEngine())
+    assert prepared.orientation == (180 if upside_down else 0)
