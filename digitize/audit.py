@@ -18,6 +18,7 @@ class Actor:
 
 SERVICE = Actor("digitize-worker", "system")  # the workers: digitizing and signing
 HOT_FOLDER = Actor("hot-folder", "system")
+COMMAND_LINE = Actor("command-line", "system")  # `digitize process`
 
 
 def record(services: Services, actor: Actor, action: str, *, code: str | None = None, owner_id: str | None = None,

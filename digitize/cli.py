@@ -217,6 +217,8 @@ def cmd_ocr(args) -> int:
 
 
 def cmd_process(args) -> int:
+    from .audit import COMMAND_LINE
+    from .card_sides import join_card_backs
     from .pipeline import Submission, process_upload
     from .services import Services
 
@@ -226,7 +228,7 @@ def cmd_process(args) -> int:
     for path in args.files:
         try:
             sub = Submission(_read(path), path.name, args.owner, args.kind, args.dossier, not args.one_paper)
-            upload = process_upload(sub, services, _progress_printer(path.name))
+            upload = join_card_backs(services, process_upload(sub, services, _progress_printer(path.name)), COMMAND_LINE)
         except Exception as exc:
             if not _report_file_error(exc, path):
                 raise

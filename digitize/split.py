@@ -53,6 +53,7 @@ class Paper:
     reason: str  # why it starts where it does
     dossier_code: str | None = None  # from the cover sheet before it, if any
     earlier_code: str | None = None  # the paper is already on file under this code
+    card_side: str | None = None  # an id card's "front", "back" or "both" sides in this paper
 
 
 @dataclass
@@ -134,8 +135,15 @@ def plan(pages: list[PageSignals], dossier_code: str | None = None) -> SplitPlan
             current = Paper(pages=[], reason=reason, dossier_code=dossier, earlier_code=page.earlier_code)
             result.papers.append(current)
         current.pages.append(page.index)
+        current.card_side = _sides(current.card_side, page.card_side)
         previous, after_sheet = page, None
     return result
+
+
+def _sides(paper: str | None, page: str | None) -> str | None:
+    if paper is None or page is None or paper == page:
+        return paper or page
+    return "both"
 
 
 def _starts(page: PageSignals, previous: PageSignals | None) -> str | None:

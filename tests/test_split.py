@@ -137,3 +137,29 @@ def test_a_dossier_batch_becomes_one_document_per_paper(services):
     assert [o.duplicate for o in later.documents] == [None, "earlier_code"]
     assert later.documents[1].code == upload.documents[1].code
     assert upload.documents[1].code in {d["code"] for d in services.catalog.documents_of_dossier("H40.27-261124-0003")}
+
+
+def test_a_card_back_sent_as_its_own_file_joins_the_front(services):
+    from digitize.audit import Actor
+    from digitize.card_sides import join_card_backs
+    from samples import cccd_card, identity
+
+    rng = random.Random(21)
+    person = identity.citizen(rng)
+    pages = []
+    for side in cccd_card.sides(person, "2024", 300, "noto-sans"):
+        sheet = Image.new("RGB", (2480, 3508), (255, 255, 255))
+        sheet.paste(side, (1240 - side.width // 2, 470))
+        pages.append(batch._scan(sheet, rng, False))
+    clerk = Actor("can-bo", "counter")
+    front = join_card_backs(services, process_upload(
+        Submission(_pdf(pages[:1]), "mat-truoc.pdf", person.id12, None, DOSSIER), services), clerk)
+    back = join_card_backs(services, process_upload(
+        Submission(_pdf(pages[1:]), "mat-sau.pdf", person.id12, None, DOSSIER), services), clerk)
+    assert back.plan.papers[0].card_side == "back"
+    joined = back.documents[0]
+    assert joined.code == front.documents[0].code and joined.duplicate == "card_back_joined"
+    assert joined.pages == 2 and joined.manifest.version == 2
+    assert joined.form.value("id") == person.id12 and joined.form.value("residence")  # the back's fields too
+    alone = [d for d in services.catalog.documents_of_dossier(DOSSIER) if d["code"] != joined.code]
+    assert [archive.load_manifest(services.store, d["code"]).merged_into for d in alone] == [joined.code]

@@ -8,6 +8,7 @@ from rq import get_current_job
 
 from common.errors import AppError
 from digitize.audit import SERVICE, record
+from digitize.card_sides import join_card_backs
 from digitize.intake import (
     finished_codes,
     load_receipt,
@@ -55,7 +56,6 @@ def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
             job.retries_left = None
         log.warning("receipt %s needs attention: %s", receipt_id, exc.code)
         raise
-    mark_finished(services, receipt_id, [o.code for o in upload.documents])
     owner, detail = receipt.owner_id, f"receipt {receipt_id}"
     for outcome in upload.documents:
         if outcome.already_on_file:
@@ -70,6 +70,8 @@ def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
                                                                                         outcome.seconds))
             except RedisError as exc:  # metrics are a courtesy too
                 log.warning("stage times of %s not reported: %s", receipt_id, exc)
+    upload = join_card_backs(services, upload, SERVICE)
+    mark_finished(services, receipt_id, [o.code for o in upload.documents])
     log.info("receipt %s: %d document(s), %d pages, from %s", receipt_id, len(upload.documents), upload.pages,
              receipt.original_key)
     return upload.summary()
