@@ -43,3 +43,17 @@ def test_header_fields_of_a_generated_page_match_its_truth():
     got = {name: found.value(name) for name in truth["fields"]}
     assert got == truth["fields"]
     assert found.fields["signer"].box and 0 < found.fields["agency"].confidence <= 1
+
+
+def test_a_place_the_gazetteer_does_not_know_is_flagged():
+    from digitize.fields.gazetteer import place_known
+    from digitize.web.labels import field_name
+
+    assert place_known("Thôn 3, Xã Tây Sơn, Huyện Mỹ Xuyên, Ninh Bình")
+    assert not place_known("Thôn 3, Xã Tây Sơn, Huyện Mỹ Xuyen, Ninh Bình")  # a misread district
+    assert not place_known("Thôn 3, Xã Tây Sơn, Huyện Mỹ Xuyên, Ninh Binh")
+    # A birth certificate has a place of birth and a place of registration; a card's "place of birth"
+    # is where the birth was registered.
+    assert field_name("place_of_birth", "birth") == "Nơi sinh"
+    assert field_name("registering_authority", "birth") == "Nơi đăng ký khai sinh"
+    assert field_name("place_of_birth", "cccd") == "Nơi đăng ký khai sinh"

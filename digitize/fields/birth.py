@@ -6,7 +6,7 @@ import re
 from ocr import PageText
 
 from ..textlines import Line, lines
-from .gazetteer import fix_place
+from .gazetteer import UNKNOWN_PLACE, fix_place, place_known
 from .labels import continuation, find_date, split_labelled
 from .model import Field, clean, fold, line_conf, union
 from .names import CHANGED, fix_ethnicity, fix_name
@@ -44,6 +44,8 @@ def extract_birth(pages: list[PageText]) -> dict[str, Field]:
             sure = min(line_conf(r) for r in taken)
             if how == "name" and value != clean(raw.split(":", 1)[1]).upper():
                 sure = min(sure, CHANGED)
+            if how == "place" and not place_known(value):  # a misread name: flagged for the clerk
+                sure = min(sure, UNKNOWN_PLACE)
             fields[name] = Field(value, "\n".join(r.text for r in taken), sure, page.index + 1, "ocr",
                                  union([r.box for r in taken]))
     inline_row = next((r for r in rows if fold(r.text).replace(" ", "").startswith("GIOITINH")), None)

@@ -14,7 +14,7 @@ from ocr import PageText
 from ..textlines import Line, lines
 from . import citizen_id
 from .card_name import name_against_mrz
-from .gazetteer import fix_place, is_province
+from .gazetteer import UNKNOWN_PLACE, fix_place, is_province, place_known
 from .labels import Form, after_colon, find_date
 from .model import Field, clean, fold, line_conf, union
 from .mrz import Td1, find_td1, parse_td1, td1_start
@@ -185,6 +185,8 @@ def _from_print(page: PageText) -> dict[str, Field]:
             out[name] = field(fix_name(value.upper()) if name == "full_name" else fix_place(value), cols)
             if name == "full_name" and out[name].value != value.upper():
                 out[name].confidence = min(out[name].confidence, CHANGED)
+            elif name != "full_name" and not place_known(out[name].value):
+                out[name].confidence = min(out[name].confidence, UNKNOWN_PLACE)
     return out
 
 

@@ -66,6 +66,19 @@ def fix_place(text: str) -> str:
     return ", ".join([snap(p, known) for p in parts[:-1]] + [fix_province(parts[-1])])
 
 
+UNKNOWN_PLACE = 0.6  # the confidence, at most, of an address naming a unit the gazetteer does not know
+
+
+def place_known(text: str) -> bool:
+    """Whether the districts and communes of an address (every part but the first, which is the
+    hamlet, street or facility) and its province are in the gazetteer, as written."""
+    parts = text.split(", ")
+    if len(parts) < 2 or parts[-1] not in PROVINCES:
+        return False
+    names = {name for group in _units().values() for name in group}
+    return all(part in names for part in parts[1:-1])
+
+
 def is_province(text: str) -> bool:
     """Whether `text` names a province, give or take a misread letter."""
     return fix_province(text) in PROVINCES

@@ -20,6 +20,12 @@ FIELD_NAMES = {
     "registration_number": "Số đăng ký", "registration_book": "Quyển số",
 }
 
+# The same key named as each paper prints it: a card's place of birth is where the birth was
+# registered, a birth certificate has both a place of birth and a place of registration.
+FIELD_NAMES_BY_KIND = {
+    "birth": {"place_of_birth": "Nơi sinh", "registering_authority": "Nơi đăng ký khai sinh"},
+}
+
 SOURCE_NAMES = {"qr": "mã QR", "mrz": "vùng MRZ", "ocr": "nhận dạng chữ", "human": "cán bộ nhập"}
 
 ACTION_NAMES = {"read_manifest": "Xem bản kê", "read_pdf": "Tải bản PDF", "verify": "Kiểm tra chữ ký",
@@ -28,10 +34,12 @@ ACTION_NAMES = {"read_manifest": "Xem bản kê", "read_pdf": "Tải bản PDF",
                 "digitized": "Số hóa", "signed": "Ký số bản điện tử", "linked_existing": "Dùng lại giấy tờ đã có",
                 "sign_off_fields": "Ký xác nhận biểu mẫu", "read_page_image": "Xem ảnh trang",
                 "read_snippet": "Xem trong kết quả tìm kiếm", "login": "Đăng nhập", "logout": "Đăng xuất",
-                "login_failed": "Đăng nhập sai", "login_refused": "Đăng nhập bị chặn"}
+                "login_failed": "Đăng nhập sai", "login_refused": "Đăng nhập bị chặn",
+                "new_version": "Phiên bản mới (sửa trang)", "merged_into": "Gộp vào giấy tờ khác",
+                "split_confirmed": "Xác nhận cách tách tệp"}
 
 LOW_CONFIDENCE = 0.9  # fields below this stand out on the review page
 
 
-def field_name(key: str) -> str:
-    return FIELD_NAMES.get(key, key.replace("_", " "))
+def field_name(key: str, kind: str | None = None) -> str:
+    return FIELD_NAMES_BY_KIND.get(kind or "", {}).get(key) or FIELD_NAMES.get(key, key.replace("_", " "))

@@ -143,6 +143,15 @@ def test_clerk_to_archivist(server, page):
     assert page.locator("#v-number").input_value() == "2059/KH-UBND"
     page.locator("#v-number").focus()
     assert page.locator("#box").is_visible()
+    page.locator("#v-signer").focus()  # low on a page taller than the screen: the outline is where it was read
+    placed = page.evaluate("""() => {
+        const b = document.getElementById('box').getBoundingClientRect();
+        const i = document.querySelector('#sheet img').getBoundingClientRect();
+        const [x, y] = document.querySelector('tr.field:has(#v-signer)').dataset.box.split(',').map(Number);
+        const s = document.getElementById('sheet');
+        return {top: (b.top - i.top) / i.height, want: y / Number(s.dataset.height),
+                left: (b.left - i.left) / i.width, wantLeft: x / Number(s.dataset.width)}; }""")
+    assert abs(placed["top"] - placed["want"]) < 0.005 and abs(placed["left"] - placed["wantLeft"]) < 0.005, placed
     shot(page, "04-kiem-tra")
     page.fill("#v-place", "Đồng Xoài")
     page.check("#c-number")
