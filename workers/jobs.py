@@ -61,6 +61,9 @@ def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
         if outcome.already_on_file:
             record(services, SERVICE, "linked_existing", code=outcome.code, owner_id=owner, detail=detail)
             continue
+        # The intake's own line names no document yet: the document's trail starts with its receipt.
+        record(services, SERVICE, "received", code=outcome.code, owner_id=owner,
+               detail=f"{detail} from {receipt.received_by or 'unknown'} at {receipt.received_at[:19]}"[:120])
         record(services, SERVICE, "digitized", code=outcome.code, owner_id=owner, detail=detail)
         record(services, SERVICE, "signed", code=outcome.code, owner_id=owner,
                detail=f"sha256 {outcome.sha256[:16]}")

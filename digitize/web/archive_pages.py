@@ -28,8 +28,9 @@ def archive_index(request: Request, ma: str = "", caller: Caller = Depends(archi
 def archive(request: Request, code: str, caller: Caller = Depends(archivist)):
     doc = state.document_or_404(request, code)
     services = state.services(request)
-    state.audit(request, caller, "verify", doc)
+    state.audit(request, caller, "read_archive_page", doc)
     manifest = documents.load_manifest(services.store, doc["code"]).to_json()
+    years = services.settings.retention_for(doc["kind"])
     report = verify_pdf(documents.signed_pdf(services.store, doc["code"], doc.get("signed_sha256")), services.trust_roots)
     services.catalog.record_signature_check(doc["code"], valid=report.all_valid, trusted=report.all_trusted)
     history = eform.history(services, doc["code"])
@@ -39,8 +40,16 @@ def archive(request: Request, code: str, caller: Caller = Depends(archivist)):
         "form_signature": eform.signature(services, doc["code"], signed["version"]) if signed else None,
         "signed_off": signed["signed_off"] if signed else None,
         "dossiers": services.catalog.dossiers_of(doc["code"]), "history": history,
-        "trail": services.catalog.audit_trail(doc["code"])[-100:],
+        "trail": services.catalog.audit_trail(doc["code"])[-100:], "retention_years": years,
+        "retain_until": _years_after(doc["created_at"], years),
     })
+
+
+def _years_after(when, years: int):
+    try:
+        return when.replace(year=when.year + years)
+    except ValueError:  # 29 February
+        return when.replace(year=when.year + years, day=28)
 
 
 @router.get("/luu-tru/{code}/ban-ky.pdf")

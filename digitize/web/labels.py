@@ -36,7 +36,8 @@ ACTION_NAMES = {"read_manifest": "Xem bản kê", "read_pdf": "Tải bản PDF",
                 "read_snippet": "Xem trong kết quả tìm kiếm", "login": "Đăng nhập", "logout": "Đăng xuất",
                 "login_failed": "Đăng nhập sai", "login_refused": "Đăng nhập bị chặn",
                 "new_version": "Phiên bản mới (sửa trang)", "merged_into": "Gộp vào giấy tờ khác",
-                "split_confirmed": "Xác nhận cách tách tệp"}
+                "split_confirmed": "Xác nhận cách tách tệp",
+                "read_archive_page": "Xem hồ sơ lưu trữ (kèm kiểm tra chữ ký)"}
 
 LOW_CONFIDENCE = 0.9  # fields below this stand out on the review page
 

@@ -36,7 +36,29 @@ def local_time(value) -> str:
     return "" if value is None else str(value)
 
 
+def person(subject: str | None) -> str:
+    """A certificate's subject as people read it: "Nguyễn Văn A — UBND xã B" rather than
+    "Common Name: Nguyễn Văn A; Organization: UBND xã B; Country: VN"."""
+    parts = dict(p.split(": ", 1) for p in (subject or "").split("; ") if ": " in p)
+    if not parts:
+        return subject or ""
+    name, org = parts.get("Common Name", ""), parts.get("Organization", "")
+    return " — ".join(x for x in (name, org) if x)
+
+
+def local_date(value) -> str:
+    """An ISO date (a field's value) as dd/mm/yyyy; anything else as it is."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return "" if value is None else str(value)
+
+
 templates.env.filters["vn_time"] = local_time
+templates.env.filters["vn_date"] = local_date
+templates.env.filters["person"] = person
 templates.env.filters["sources"] = lambda keys: ", ".join(labels.SOURCE_NAMES.get(k, k) for k in keys)
 templates.env.globals.update(KIND_NAMES=labels.KIND_NAMES, ACTION_NAMES=labels.ACTION_NAMES, SOURCE_NAMES=labels.SOURCE_NAMES,
                              field_name=labels.field_name, LOW_CONFIDENCE=labels.LOW_CONFIDENCE,
