@@ -70,6 +70,9 @@ def correct(services: Services, code: str, *, based_on: int, values: dict[str, s
     current = load(services, code)
     if based_on != current.version:
         raise _conflict(current.version)
+    if current.signed_off is not None:
+        raise ConflictError("signed_off", f"Biểu mẫu đã được {current.signed_off.by} ký xác nhận, không sửa được nữa.",
+                            "The e-form was signed off; it cannot change.")
     if not values and not confirm and not sign_off:
         raise InvalidFieldError("nothing_to_save", "Không có thay đổi nào để lưu.", "Nothing to change or confirm.")
     form = current.model_copy(deep=True)
@@ -95,6 +98,11 @@ def correct(services: Services, code: str, *, based_on: int, values: dict[str, s
         if not field.verified:
             field.verified, field.verified_by, field.verified_at = True, who, now
             changes.append(FieldChange(field=name, old=field.value, new=field.value, by=who, at=now, confirmed=True))
+    unconfirmed = [name for name, f in form.fields.items() if not f.verified]
+    if sign_off and unconfirmed:
+        raise InvalidFieldError("unconfirmed_fields",
+                                f"Còn {len(unconfirmed)} trường chưa xác nhận; hãy xác nhận hoặc sửa hết trước khi ký.",
+                                f"{len(unconfirmed)} fields are not confirmed yet: {', '.join(unconfirmed[:10])}.")
     new = EForm(**{**form.model_dump(exclude_unset=True, exclude={"versions", "signed_off", "fields"}),
                    "fields": form.fields, "kind": kind, "version": current.version + 1,
                    "based_on": current.version, "saved_by": who, "saved_at": now, "corrections": changes,
@@ -164,11 +172,24 @@ def _checked(name: str, value) -> str:
     if not isinstance(value, str) or len(value) > MAX_VALUE:
         raise InvalidFieldError("invalid_field_value", f"Giá trị của trường {name} không hợp lệ.",
                         f"The value of {name} must be text of at most {MAX_VALUE} characters.")
-    value = " ".join(unicodedata.normalize("NFC", value).split())
+    value = normalized(name, value)
     if name in DATE_FIELDS or (name == "expiry" and value != "Không thời hạn"):
         if iso_date(value) is None:
-            raise InvalidFieldError("invalid_date", f"Ngày không hợp lệ ở trường {name}: {value!r} (dạng YYYY-MM-DD).",
-                            f"Invalid date in {name}: {value!r} (YYYY-MM-DD expected).")
+            raise InvalidFieldError("invalid_date", f"Ngày không hợp lệ ở trường {name}: {value!r} (dạng dd/mm/yyyy).",
+                            f"Invalid date in {name}: {value!r} (dd/mm/yyyy or YYYY-MM-DD expected).")
+    return value
+
+
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def normalized(name: str, value: str) -> str:
+    """A value as it is stored: NFC, single spaces; a date typed as people write it (dd/mm/yyyy)
+    kept as an ISO date."""
+    value = " ".join(unicodedata.normalize("NFC", value).split())
+    if name in DATE_FIELDS or name == "expiry":
+        if m := _DMY.fullmatch(value):
+            value = f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
     return value
 
 

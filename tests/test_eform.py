@@ -47,7 +47,7 @@ def test_a_stale_version_or_bad_values_write_nothing(services):
     with pytest.raises(UserError) as stale:  # a second clerk still looking at version 1
         eform.correct(services, CODE, based_on=1, values={"full_name": "X"}, confirm=[], who="b", kind="cccd")
     assert stale.value.code == "version_conflict"
-    for values, code in [({"date_of_birth": "02/01/1990"}, "invalid_date"), ({"Bad Name": "x"}, "invalid_field_name"),
+    for values, code in [({"date_of_birth": "30/02/1990"}, "invalid_date"), ({"date_of_birth": "1990"}, "invalid_date"), ({"Bad Name": "x"}, "invalid_field_name"),
                          ({"note": "x" * 2000}, "invalid_field_value")]:
         with pytest.raises(UserError) as bad:
             eform.correct(services, CODE, based_on=2, values=values, confirm=[], who="a", kind="cccd")

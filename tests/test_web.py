@@ -92,25 +92,39 @@ def test_review_saves_confirms_signs_and_refuses_stale_versions(client, services
     csrf = login(client, CLERK)
     page = client.get(f"/kiem-tra/{code}").text
     assert 'id="v-number" name="value:number" value="2059/KH-UBND"' in page
+    assert 'name="value:date" value="17/11/2020"' in page  # dates as people write them
     assert re.search(r'data-page="1" data-box="\d+,\d+,\d+,\d+"', page)  # boxes for the highlight
     version = eform.load(services, code).version
     form = {"csrf": csrf, "version": str(version), "page": "1", "value:number": "2059/KH-UBND",
-            "value:place": "Đồng Xoài", "confirm:date": "on", "action": "sign"}
-    res = client.post(f"/kiem-tra/{code}", data=form, follow_redirects=False)
-    assert res.status_code == 303 and res.headers["location"].endswith("xong=ky")
+            "value:date": "17/11/2020", "value:place": "Đồng Xoài", "confirm:date": "on", "action": "sign"}
+    early = client.post(f"/kiem-tra/{code}", data=form, follow_redirects=False)
+    assert early.status_code == 422 and "trường chưa xác nhận" in early.text  # nothing signed half-checked
+    assert eform.load(services, code).version == version
+    res = client.post(f"/kiem-tra/{code}", data={**form, "action": "save"}, follow_redirects=False)
+    assert res.status_code == 303 and res.headers["location"].endswith("xong=luu")
     saved = eform.load(services, code)
     assert saved.value("place") == "Đồng Xoài" and saved.fields["date"].verified
-    assert [c.field for c in saved.corrections] == ["place", "date"]  # unchanged number not "corrected"
-    assert saved.signed_off.by == "clerk"
-    assert eform.signature(services, code, saved.version)["intact"]
-    data = services.store.get(eform.version_key(code, saved.version))
-    signature = services.store.get(eform.signature_key(code, saved.version))
-    assert not verify_detached(data.replace("Đồng Xoài".encode(), "Đồng Xoàj".encode()), signature).intact
+    assert saved.value("date") == "2020-11-17"  # kept as an ISO date
+    assert [c.field for c in saved.corrections] == ["place", "date"]  # unchanged number and date not "corrected"
     stale = client.post(f"/kiem-tra/{code}", data={**form, "action": "save"})
     assert stale.status_code == 409 and "người khác lưu" in stale.text
-    bad_date = client.post(f"/kiem-tra/{code}", data={**form, "version": str(saved.version),
-                                                      "value:date": "17/11/2020", "action": "save"})
+    everything = client.post(f"/kiem-tra/{code}", data={**form, "version": str(saved.version), "action": "confirm_all"},
+                             follow_redirects=False)
+    assert everything.status_code == 303 and all(f.verified for f in eform.load(services, code).fields.values())
+    bad_date = client.post(f"/kiem-tra/{code}", data={**form, "version": str(saved.version + 1),
+                                                      "value:date": "31/02/2020", "action": "save"})
     assert bad_date.status_code == 422 and "Ngày không hợp lệ" in bad_date.text
+    signed = client.post(f"/kiem-tra/{code}", data={**form, "version": str(saved.version + 1)}, follow_redirects=False)
+    assert signed.status_code == 303 and signed.headers["location"].endswith("xong=ky")
+    final = eform.load(services, code)
+    assert final.signed_off.by == "clerk" and eform.signature(services, code, final.version)["intact"]
+    data = services.store.get(eform.version_key(code, final.version))
+    signature = services.store.get(eform.signature_key(code, final.version))
+    assert not verify_detached(data.replace("Đồng Xoài".encode(), "Đồng Xoàj".encode()), signature).intact
+    after = client.post(f"/kiem-tra/{code}", data={**form, "version": str(final.version), "action": "save",
+                                                   "value:place": "Bình Phước"})
+    assert after.status_code == 409 and "không sửa được nữa" in after.text
+    assert "readonly" in client.get(f"/kiem-tra/{code}").text
 
 
 def test_search_filters_and_signature_status(client, services, code):

@@ -47,8 +47,10 @@ def _save(request: Request, code: str, items: list[tuple[str, str]], caller: Cal
     try:
         current = eform.load(services, doc["code"], _int(posted.get("version"), 1))
         values = {name[6:]: str(value) for name, value in items if name.startswith("value:")
-                  and " ".join(str(value).split()) != current.value(name[6:])}
+                  and eform.normalized(name[6:], str(value)) != current.value(name[6:])}
         confirm = [name[8:] for name, _ in items if name.startswith("confirm:")]
+        if posted.get("action") == "confirm_all":
+            confirm = list(current.fields)
         saved = eform.correct(services, doc["code"], based_on=current.version, values=values, confirm=confirm,
                               who=caller.name, kind=doc["kind"], sign_off=sign_off)
     except UserError as exc:
@@ -80,10 +82,19 @@ def review_page(request: Request, code: str, page: int, caller: Caller, *, error
         "error": error, "saved": {"luu": "Đã lưu.", "ky": "Đã lưu và ký xác nhận.",
                                   "trang": f"Đã tạo phiên bản {manifest.version} của giấy tờ (bản cũ vẫn được lưu).",
                                   "tach": "Đã tách thành giấy tờ mới này."}.get(done),
-        "manifest": manifest,
+        "manifest": manifest, "next_code": _next_in_dossier(services, doc),
         "signature": eform.signature(services, doc["code"], form.version) if form.signed_off else None,
         "review_width": REVIEW,
     }, status=status)
+
+
+def _next_in_dossier(services, doc: dict) -> str | None:
+    """The dossier's paper after this one, for the clerk going through a dossier."""
+    if not doc.get("dossier_code"):
+        return None
+    codes = [d["code"] for d in services.catalog.documents_of_dossier(doc["dossier_code"])]
+    at = codes.index(doc["code"]) if doc["code"] in codes else -1
+    return codes[at + 1] if 0 <= at < len(codes) - 1 else None
 
 
 def _page_sizes(services, code: str) -> list[tuple[int, int]]:

@@ -137,8 +137,10 @@ def test_portal_reads_through_the_owner_and_every_read_is_audited(client, stored
         ("portal-user", "read_manifest"), ("portal-user", "read_fields"), ("portal-user", "read_pdf"), ("archivist-user", "read_manifest"),
         ("archivist-user", "verify")]
     assert all(r["at"] and (r["client"] or r["role"] == "system") for r in reads)
-    assert [(r["who"], r["action"]) for r in reads[:2]] == [("digitize-worker", "digitized"),
+    assert [(r["who"], r["action"]) for r in reads[:3]] == [("digitize-worker", "received"),
+                                                            ("digitize-worker", "digitized"),
                                                             ("digitize-worker", "signed")]
+    assert "from counter-user" in reads[0]["detail"]  # who handed the scan in
     found = client.get("/v1/search", params={"q": "uy ban nhan dan"}, headers=_h("archivist")).json()["documents"]
     assert stored in [d["code"] for d in found]
     trail = client.get(f"/v1/documents/{stored}/audit", headers=_h("archivist")).json()["reads"]
@@ -171,9 +173,16 @@ def test_counter_staff_correct_and_confirm_fields_and_the_portal_sees_them_verif
     assert history[-1]["saved_by"] == "counter-user"
     assert {c["field"] for c in history[-1]["corrections"]} == {"summary", "number"}
     assert client.get(f"/v1/documents/{stored}/fields", headers=_h("counter")).json()["signature"] is None
+    early = client.patch(f"/v1/documents/{stored}/fields", headers=_h("counter"),
+                         json={"version": version + 1, "confirm": ["place"], "sign": True})
+    assert early.status_code == 422 and early.json()["error"]["code"] == "unconfirmed_fields"
+    every = list(client.get(f"/v1/documents/{stored}/fields", headers=_h("counter")).json()["fields"])
     signed = client.patch(f"/v1/documents/{stored}/fields", headers=_h("counter"),
-                          json={"version": version + 1, "confirm": ["place"], "sign": True})
+                          json={"version": version + 1, "confirm": every, "sign": True})
     assert signed.status_code == 200 and signed.json()["signed_off"]["by"] == "counter-user"
+    final = client.patch(f"/v1/documents/{stored}/fields", headers=_h("counter"),
+                         json={"version": version + 2, "values": {"summary": "y"}})
+    assert final.status_code == 409 and final.json()["error"]["code"] == "signed_off"
     check = client.get(f"/v1/documents/{stored}/fields", headers=_h("archivist")).json()["signature"]
     assert check["version"] == version + 2 and check["intact"] and check["valid"]
 

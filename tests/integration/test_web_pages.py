@@ -160,9 +160,16 @@ def test_clerk_to_archivist(server, page):
     assert page.locator("#v-place").input_value() == "Đồng Xoài"
     assert page.locator("tr.field:has(#v-place) .badge.ok").is_visible()
     assert page.locator("tr.field:has(#v-number) .badge.ok").is_visible()
+    assert page.locator("#v-date").input_value() == "17/11/2020"  # dates as people write them
     page.check("#c-date")
+    page.click("button[value=sign]")  # other fields are not confirmed yet: refused, said why
+    assert "trường chưa xác nhận" in page.locator(".alert").inner_text()
+    page.click("button[value=confirm_all]")
+    assert page.locator("tr.field .badge.ok").count() == page.locator("tr.field").count()
     page.click("button[value=sign]")
     assert "chữ ký hợp lệ" in page.locator("p.ok >> nth=1").inner_text()
+    assert page.locator("#v-place").get_attribute("readonly") is not None  # signed off: final
+    assert page.locator("button[value=save]").count() == 0
     shot(page, "05-kiem-tra-da-ky")
 
     # The clerk may not open the archive pages.

@@ -3,6 +3,20 @@
 (function () {
   const sheet = document.getElementById("sheet");
   const box = document.getElementById("box");
+  const fields = document.getElementById("fields-form");
+  // Leaving the page (another page of the document, another paper) with unsaved edits asks first.
+  let dirty = false;
+  if (fields) {
+    fields.addEventListener("input", function () { dirty = true; });
+    fields.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (e) { if (dirty) { e.preventDefault(); e.returnValue = ""; } });
+    document.querySelectorAll(".pager a, .doc-nav a").forEach(function (link) {
+      link.addEventListener("click", function (e) {
+        if (dirty && !window.confirm("Có thay đổi chưa lưu. Bỏ các thay đổi này?")) e.preventDefault();
+        else dirty = false;
+      });
+    });
+  }
   if (!sheet || !sheet.dataset.width) return;
   const width = Number(sheet.dataset.width), height = Number(sheet.dataset.height);
 
