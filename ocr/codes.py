@@ -21,6 +21,7 @@ class Code:
     kind: str  # "qr", another barcode format in lower case, or "mrz"
     text: str  # the payload; for an MRZ its lines joined by newlines
     box: list[int]  # [left, top, width, height] in the page image's pixels
+    orientation: int = 0  # degrees the code is turned on the page (QR codes), 180: upside down
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "text": self.text, "box": self.box}
@@ -47,7 +48,7 @@ def _read_qr(image: np.ndarray, scale: int) -> list[Code]:
                             found.position.bottom_right)]
         kind = "qr" if found.format == zxingcpp.BarcodeFormat.QRCode else found.format.name.lower()
         box = [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]
-        codes.append(Code(kind, found.text, [v // scale for v in box]))
+        codes.append(Code(kind, found.text, [v // scale for v in box], int(found.orientation)))
     return codes
 
 

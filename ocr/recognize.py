@@ -46,6 +46,15 @@ def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: b
     prepared = prepare_page(page, engine)
     seconds = dict(prepared.seconds)
     t = time.perf_counter()
+    found = codes.read_barcodes(prepared.display, prepared.dpi)
+    if found and all(abs(c.orientation) >= 135 for c in found):
+        # QR codes are printed upright with the text around them (an id card's back, a stamp, a sheet):
+        # upside down, they say the page is too, where the orientation tests had little text to go by.
+        log.info("page %d turned 180 degrees: its QR codes are upside down", page.index + 1)
+        prepared = _turned(prepared)
+        found = codes.read_barcodes(prepared.display, prepared.dpi)
+    seconds["codes"] = time.perf_counter() - t
+    t = time.perf_counter()
     words = engine.words(prepared.for_ocr, prepared.dpi)
     if _doubtful(words):
         # Orientation guessed wrong on pages with little running text (an id card photocopy):
@@ -55,16 +64,15 @@ def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: b
         if confident_chars(other) > confident_chars(words):
             log.info("page %d read better turned 180 degrees", page.index + 1)
             words = other
-            prepared = replace(prepared, for_ocr=turned, display=np.ascontiguousarray(np.rot90(prepared.display, 2)),
-                               orientation=(prepared.orientation + 180) % 360)
+            prepared = _turned(prepared)
+            found = codes.read_barcodes(prepared.display, prepared.dpi)
     words = reread_small_print(engine, prepared.for_ocr, words, prepared.dpi)
     words = reread_dates(engine, prepared.for_ocr, words, prepared.dpi)
     seconds["recognize"] = time.perf_counter() - t
     t = time.perf_counter()
-    found = codes.read_barcodes(prepared.display, prepared.dpi)
     mrz = codes.read_mrz(engine, prepared.for_ocr, words, prepared.dpi)
     found += [mrz] if mrz else []
-    seconds["codes"] = time.perf_counter() - t
+    seconds["codes"] += time.perf_counter() - t
     image = None
     if keep_image:
         t = time.perf_counter()
@@ -75,6 +83,13 @@ def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: b
                     orientation=prepared.orientation, skew=prepared.skew, words=words, seconds=seconds,
                     codes=found)
     return PageResult(text=text, image=image)
+
+
+def _turned(prepared):
+    """The prepared page turned 180 degrees."""
+    return replace(prepared, for_ocr=np.ascontiguousarray(np.rot90(prepared.for_ocr, 2)),
+                   display=np.ascontiguousarray(np.rot90(prepared.display, 2)),
+                   orientation=(prepared.orientation + 180) % 360)
 
 
 def _doubtful(words: list) -> bool:

@@ -165,3 +165,35 @@ def test_an_mrz_read_with_a_line_of_print_above_it_still_classifies_the_card():
     lines = make_td1("010151787538", datetime.date(1951, 11, 9), "Nữ", None, "VÕ THỊ HẢI")
     code = Code("mrz", "\n".join(["QUANLYHANMCHINGVETRATTXAHOT", *lines]), [0, 0, 1, 1])
     assert classify([_page([_row("rác")], [code])])[0] == "cccd"
+
+
+def test_a_page_whose_qr_code_is_upside_down_is_turned_over(monkeypatch):
+    """The back of a card alone on a sheet gives the orientation tests little text; its QR code
+    says which way up it is."""
+    import random
+
+    import numpy as np
+    from PIL import Image
+
+    from ocr import recognize
+    from ocr.model import PreparedPage, SourcePage
+    from samples import cccd_card, identity
+
+    from .data.record_words import RECORDED
+    from .fakes import ReplayEngine
+
+    person = identity.citizen(random.Random(8))
+    _front, back = cccd_card.sides(person, "2024", 300, "noto-sans")
+    sheet = Image.new("RGB", (2480, 3508), (255, 255, 255))
+    sheet.paste(back, (1240 - back.width // 2, 470))
+    upside_down = np.asarray(sheet.rotate(180))
+
+    def left_as_it_is(page, engine):  # orientation tests that could not tell
+        grey = np.ascontiguousarray(upside_down[..., 0])
+        return PreparedPage(index=0, dpi=300, display=upside_down, for_ocr=grey, orientation=0, skew=0.0)
+
+    monkeypatch.setattr(recognize, "prepare_page", left_as_it_is)
+    result = recognize.ocr_page(SourcePage(index=0, dpi=300, image=upside_down), ReplayEngine.from_json(RECORDED))
+    assert result.text.orientation == 180
+    assert [c.orientation for c in result.text.codes if c.kind == "qr"] == [0]
+    assert result.text.codes[0].text.startswith(person.id12)
