@@ -152,7 +152,7 @@ def new_document(services: Services, from_code: str, pages: list[PageSource], *,
     texts = [ocr.page_text({**p.text, "page": k + 1}) for k, p in enumerate(collected)]
     form = extract_fields(texts)
     code, scope, sequence = pipeline.allocate_code(services, form.kind)
-    title = pipeline.title_of(form, source.original.filename)
+    title = pipeline.title_of(form, source.original.filename, texts)
     signed = _signed(services, collected, title, form.kind, code)
     new = _new(source, code, texts, form, signed, title=title, kind=form.kind)
     new.code_scope, new.code_sequence, new.split_reason = scope, sequence, "split_by_clerk"

@@ -28,6 +28,7 @@ from .archive import Agency, InputSignature, Manifest, NewDocument
 from .codes import check_kind, check_owner_id, parse_dossier_code
 from .errors import TooLargeError
 from .fields import EForm, extract_fields
+from .fields.model import fold
 from .services import Services
 from .settings import Settings
 
@@ -288,7 +289,7 @@ def _paper(services: Services, received: Received, results: list[ocr.PageResult]
         code, scope, sequence = _allocate_code(services, clock.today(), kind)
     with timer.stage("pdf"):
         removed, signed_before = _born_digital_checks(sub.data, results, services)
-        info = ocr.PdfInfo(title=title_of(form, sub.filename), author=settings.agency_name,
+        info = ocr.PdfInfo(title=title_of(form, sub.filename, texts), author=settings.agency_name,
                            subject=f"{kind} {dossier or ''}".strip(), document_code=code)
         pdf = ocr.build_pdf([r.pdf_page() for r in results], info,
                             source_pdf=sub.data if any(r.image is None for r in results) else None)
@@ -384,8 +385,29 @@ def _allocate_code(services: Services, day: date, kind: str) -> tuple[str, str, 
     return fmt.format(agency=services.agency_id, day=day, sequence=seq, kind=kind), scope, seq
 
 
-def title_of(form: EForm, filename: str) -> str:
-    """A document's title: its type and number when it has them, else the file's name."""
+KIND_TITLES = {"cccd": "Căn cước công dân", "birth": "Giấy khai sinh"}
+_HEADINGS_SKIPPED = ("CONG HOA XA HOI", "DOC LAP", "TU DO", "HANH PHUC")
+
+
+def title_of(form: EForm, filename: str, texts: list[ocr.PageText] | None = None) -> str:
+    """A document's title as a clerk names it: an administrative document's type and number, a
+    card's or certificate's kind and holder, another paper's own heading ("ĐƠN ĐỀ NGHỊ …"); the
+    file's name only when nothing better was read."""
     if "doc_type" in form.fields:
         return " ".join(x for x in (form.value("doc_type"), form.value("number")) if x)
-    return filename
+    holder = form.value("full_name") or form.value("child_name")
+    if form.kind in KIND_TITLES:
+        return f"{KIND_TITLES[form.kind]} — {holder}" if holder else KIND_TITLES[form.kind]
+    heading = _heading(texts[0]) if texts else None
+    return heading or filename
+
+
+def _heading(page: ocr.PageText) -> str | None:
+    """The first line in capitals of a page's top third (the title of an application or a form)."""
+    for line in page.text.splitlines()[:12]:
+        text = " ".join(line.split())
+        letters = [c for c in text if c.isalpha()]
+        if len(text.split()) >= 2 and len(letters) >= 8 and text.upper() == text and \
+                not any(skip in fold(text) for skip in _HEADINGS_SKIPPED):
+            return text[:120]
+    return None

@@ -163,3 +163,16 @@ def test_a_card_back_sent_as_its_own_file_joins_the_front(services):
     assert joined.form.value("id") == person.id12 and joined.form.value("residence")  # the back's fields too
     alone = [d for d in services.catalog.documents_of_dossier(DOSSIER) if d["code"] != joined.code]
     assert [archive.load_manifest(services.store, d["code"]).merged_into for d in alone] == [joined.code]
+
+
+def test_titles_say_what_the_paper_is():
+    from digitize.fields import EForm, FormField
+    from digitize.pipeline import title_of
+
+    admin = EForm(kind="admin", fields={"doc_type": FormField(value="QUYẾT ĐỊNH"), "number": FormField(value="12/QĐ-UBND")})
+    card = EForm(kind="cccd", fields={"full_name": FormField(value="NGUYỄN VĂN AN")})
+    form = _page(0, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "TỜ KHAI ĐĂNG KÝ THƯỜNG TRÚ"])
+    assert title_of(admin, "scan.pdf") == "QUYẾT ĐỊNH 12/QĐ-UBND"
+    assert title_of(card, "scan.pdf") == "Căn cước công dân — NGUYỄN VĂN AN"
+    assert title_of(EForm(kind="other"), "scan.pdf", [form]) == "TỜ KHAI ĐĂNG KÝ THƯỜNG TRÚ"
+    assert title_of(EForm(kind="other"), "scan.pdf", [_page(0, ["lời viết tay"])]) == "scan.pdf"

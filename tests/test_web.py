@@ -265,3 +265,18 @@ def test_guessing_api_keys_is_throttled_per_address(tmp_path):
         assert codes == [401] * 10 + [429] * 2
         refused = client.get("/v1/search", params={"q": "x"}, headers={"X-API-Key": KEEPER})
         assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_attempts"
+
+
+def test_review_list_says_where_each_form_stands_and_the_dossier_list_follows(client, services, code):
+    from digitize.dossiers import open_dossier
+
+    login(client, CLERK)
+    listing = client.get("/kiem-tra").text
+    assert "Tình trạng" in listing
+    row = listing[listing.index(code):].split("</tr>")[0]
+    assert any(words in row for words in ("Cần kiểm tra", "Chưa xác nhận", "Đã xác nhận", "Đã ký xác nhận"))
+    assert "QUYẾT ĐỊNH" in row or "KẾ HOẠCH" in row  # the title is what the paper is, not a file name
+    open_dossier(services, owner_id=OWNER, procedure="Chứng thực", who="t", code="H40.27-261124-0042")
+    papers = client.get("/tiep-nhan/ho-so/H40.27-261124-0042/giay-to")
+    assert papers.status_code == 200 and code in papers.text
+    assert client.get("/tiep-nhan/ho-so/H40.27-261124-0999/giay-to").status_code == 404

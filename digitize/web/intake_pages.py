@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from .. import archive, sheets
+from .. import archive, eform, sheets
 from ..codes import KINDS
 from ..dossiers import open_dossier
 from ..errors import NotFoundError, UserError
@@ -32,6 +32,16 @@ def _intake_page(request: Request, dossier_code: str | None, *, error: str | Non
     return render(request, "intake.html", {"dossier": dossier, "documents": documents, "kinds": KINDS,
                                            "recent": catalog.recent_dossiers(15), "error": error, "form": form},
                   status=status)
+
+
+@router.get("/tiep-nhan/ho-so/{dossier_code}/giay-to")
+def dossier_papers(request: Request, dossier_code: str, caller: Caller = Depends(counter)):
+    """The dossier's papers, for the intake page to refresh as files finish."""
+    catalog = state.services(request).catalog
+    dossier = catalog.dossier(dossier_code.strip().upper())
+    if dossier is None:
+        raise NotFoundError("dossier_not_found", "Chưa mở hồ sơ này.", f"No dossier {dossier_code}.")
+    return render(request, "dossier_papers.html", {"documents": catalog.documents_of_dossier(dossier["code"])})
 
 
 @router.post("/tiep-nhan/ho-so")
@@ -76,7 +86,7 @@ def job_result(request: Request, job_id: str = JobId, caller: Caller = Depends(c
         doc = services.catalog.get(code)
         if doc is not None:
             manifest = archive.load_manifest(services.store, code)
-            papers.append({"doc": doc, "source_pages": manifest.original.pages,
+            papers.append({"doc": doc, "source_pages": manifest.original.pages, "form": eform.load(services, code),
                            "already_on_file": (briefs.get(code) or view).get("already_on_file")})
     if not papers:
         return Response(status_code=204)

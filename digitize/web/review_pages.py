@@ -10,6 +10,7 @@ from .. import archive, eform
 from ..errors import ConflictError, NotFoundError, UserError
 from ..http import state
 from ..http.auth import Caller
+from .labels import LOW_CONFIDENCE
 from .page_images import REVIEW, THUMBNAIL
 from .render import render
 from .session import check_csrf, require_page
@@ -23,7 +24,23 @@ readers = require_page("counter", "archivist")
 def review_list(request: Request, ma: str = "", caller: Caller = Depends(counter)):
     if ma.strip():
         return RedirectResponse(f"/kiem-tra/{ma.strip().upper()}", status_code=303)
-    return render(request, "review_list.html", {"documents": state.services(request).catalog.find(limit=50)})
+    services = state.services(request)
+    documents = services.catalog.find(limit=50)
+    return render(request, "review_list.html", {"documents": documents,
+                                                "status": {d["code"]: _status(services, d["code"]) for d in documents}})
+
+
+def _status(services, code: str) -> tuple[str, str]:
+    """(words, css class) for where a document's e-form stands."""
+    form = eform.load(services, code)
+    if form.signed_off is not None:
+        return "Đã ký xác nhận", "ok"
+    unsure = [f for f in form.fields.values() if not f.verified and (f.confidence or 0) < LOW_CONFIDENCE]
+    if unsure:
+        return f"Cần kiểm tra ({len(unsure)} trường)", "warn"
+    if all(f.verified for f in form.fields.values()):
+        return "Đã xác nhận, chưa ký", "ok"
+    return "Chưa xác nhận", ""
 
 
 @router.get("/kiem-tra/{code}")

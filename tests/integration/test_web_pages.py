@@ -127,6 +127,7 @@ def test_clerk_to_archivist(server, page):
     shot(page, "02-tiep-nhan-dang-xu-ly")
     result = page.wait_for_selector("#jobs li[data-status=finished] .result", timeout=240_000)
     code = result.query_selector("a.code").inner_text()
+    page.wait_for_selector(f"#dossier-papers a.code:text('{code}')")  # the dossier's list follows
     page.wait_for_function("document.querySelector('.result .thumbs img').complete")
     assert page.locator(".result .thumbs img").first.evaluate("img => img.naturalWidth") > 0
     shot(page, "03-tiep-nhan-xong")

@@ -9,6 +9,12 @@
   const STATUS = {queued: "Đang chờ", started: "Đang xử lý", deferred: "Đang chờ", scheduled: "Đang chờ",
                   finished: "Xong", failed: "Lỗi", canceled: "Đã hủy", stopped: "Đã dừng"};
 
+  function refreshPapers() {
+    const list = document.getElementById("dossier-papers");
+    fetch(list.dataset.url).then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html !== null) list.innerHTML = html; });
+  }
+
   function say(message) {
     problem.textContent = message;
     problem.hidden = !message;
@@ -43,6 +49,7 @@
         bar.value = 1;
         fetch("/tiep-nhan/ket-qua/" + encodeURIComponent(receipt.id)).then(function (r) { return r.text(); })
           .then(function (html) { li.querySelector(".outcome").innerHTML = html; });
+        refreshPapers();
         status.textContent = view.documents && view.documents.length > 1
           ? "Xong: " + view.documents.length + " giấy tờ" : text;
       } else if (["failed", "canceled", "stopped"].includes(view.status)) {
