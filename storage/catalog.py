@@ -246,6 +246,14 @@ class Catalog:
             row = conn.execute(sa.select(documents).where(documents.c.code == code)).mappings().first()
         return dict(row) if row else None
 
+    def codes_starting(self, prefix: str, limit: int = 3) -> list[str]:
+        """Document codes that begin with `prefix` (a code typed without its check characters)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        q = sa.select(documents.c.code).where(documents.c.code.like(escaped + "%", escape="\\")).order_by(
+            documents.c.code).limit(limit)
+        with self.engine.connect() as conn:
+            return list(conn.execute(q).scalars())
+
     def find_by_original(self, sha256: str, owner_id: str | None) -> list[dict]:
         """Documents already made from this exact file for this owner, newest first."""
         q = sa.select(*SUMMARY_COLUMNS).where(

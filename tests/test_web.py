@@ -80,9 +80,11 @@ def test_dossiers_are_allocated_kept_and_rebuilt(client, services):
                          follow_redirects=False).headers["location"].split("=")[1]
     assert int(second[-4:]) == int(first[-4:]) + 1
     bad = client.post("/tiep-nhan/ho-so", data={"csrf": csrf, "code": "H40-2611-1"})
-    assert bad.status_code == 422 and "Mã không hợp lệ" in bad.text
+    assert bad.status_code == 422 and "Mã không hợp lệ" in bad.text and 'id="code-error"' in bad.text
+    wrong_owner = client.post("/tiep-nhan/ho-so", data={"csrf": csrf, "owner_id": "０７９"})
+    assert wrong_owner.status_code == 422 and 'id="owner_id-error"' in wrong_owner.text  # beside its field
     other = client.post("/tiep-nhan/ho-so", data={"csrf": csrf, "code": first, "owner_id": "079200000001"})
-    assert other.status_code == 422 and "chủ hồ sơ khác" in other.text
+    assert other.status_code == 422 and "chủ hồ sơ khác" in other.text and 'id="owner_id-error"' in other.text
     reindex(services)  # the catalog forgets, the warehouse remembers
     assert services.catalog.dossier(first)["procedure"] == "Đăng ký khai sinh"
     assert open_dossier(services, owner_id=OWNER, procedure="", who="t")["code"] > second  # never handed out twice
@@ -280,3 +282,20 @@ def test_review_list_says_where_each_form_stands_and_the_dossier_list_follows(cl
     papers = client.get("/tiep-nhan/ho-so/H40.27-261124-0042/giay-to")
     assert papers.status_code == 200 and code in papers.text
     assert client.get("/tiep-nhan/ho-so/H40.27-261124-0999/giay-to").status_code == 404
+
+
+def test_a_code_without_its_check_characters_gets_a_hint(client, code):
+    login(client, CLERK)
+    typed = code.rsplit("-", 1)[0]
+    page = client.get(f"/kiem-tra/{typed}")
+    assert page.status_code == 404 and f"Có phải mã {code}?" in page.text
+
+
+def test_every_refused_file_is_named_with_its_reason(client):
+    csrf = login(client, CLERK)
+    client.post("/tiep-nhan/ho-so", data={"csrf": csrf, "code": "H40.27-261124-0077", "owner_id": OWNER})
+    res = client.post("/tiep-nhan/tai-len", headers={"X-CSRF-Token": csrf},
+                      data={"dossier_code": "H40.27-261124-0077"},
+                      files=[("files", ("a.txt", b"hello", "text/plain")), ("files", ("b.png", b"\x89PNG\r\n", "image/png"))])
+    message = res.json()["error"]["message"]
+    assert res.status_code >= 400 and "a.txt:" in message and "b.png:" in message

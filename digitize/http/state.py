@@ -19,9 +19,14 @@ def queue(request: Request):
 
 
 def document_or_404(request: Request, code: str) -> dict:
-    doc = services(request).catalog.get(code.strip().upper())
+    catalog = services(request).catalog
+    doc = catalog.get(code.strip().upper())
     if doc is None:
-        raise NotFoundError("document_not_found", f"Không có giấy tờ mã {code}.", f"No document {code}.")
+        typed = code.strip().upper()[:80]
+        near = catalog.codes_starting(typed + "-", limit=3) if typed and typed.isprintable() else []
+        hint = f" Có phải mã {' hoặc '.join(near)}? (mã đủ có hai ký tự kiểm tra ở cuối)" if near else ""
+        raise NotFoundError("document_not_found", f"Không có giấy tờ mã {code}.{hint}",
+                            f"No document {code}." + (f" Did you mean {', '.join(near)}?" if near else ""))
     return doc
 
 

@@ -38,8 +38,12 @@ async def receive_files(request: Request, files: list[UploadFile], owner_id: str
             refused.append((name, exc))
             continue
         receipts.append(receipt.to_json())
-    if not receipts and refused:
+    if len(refused) == 1 and not receipts:
         raise refused[0][1]
+    if refused and not receipts:  # every file refused: each with its name and reason, one line each
+        first = refused[0][1]
+        raise type(first)(first.code, " ".join(f"{name}: {e.message_vi}" for name, e in refused),
+                          "; ".join(f"{name}: {e.message_en}" for name, e in refused))
     return {"receipts": receipts,
             "rejected": [{"file": name, "code": e.code, "message": e.message_vi, "message_en": e.message_en}
                          for name, e in refused]}

@@ -51,9 +51,12 @@ def create_dossier(request: Request, csrf: str = Form(""), code: str = Form(""),
     try:
         record = open_dossier(state.services(request), owner_id=owner_id.strip() or None, procedure=procedure,
                               who=caller.name, code=code.strip() or None)
-    except UserError as exc:
-        return _intake_page(request, None, error=exc.message_vi, status=422,
-                            form={"code": code, "owner_id": owner_id, "procedure": procedure})
+    except UserError as exc:  # said beside the field it is about
+        field = {"invalid_owner_id": "owner_id", "dossier_owner_mismatch": "owner_id"}.get(
+            exc.code, "code" if "dossier" in exc.code or exc.code == "invalid_code" else None)
+        return _intake_page(request, None, error=None if field else exc.message_vi, status=422,
+                            form={"code": code, "owner_id": owner_id, "procedure": procedure,
+                                  "error_field": field, "field_error": exc.message_vi if field else None})
     return RedirectResponse(f"/tiep-nhan?ho_so={record['code']}", status_code=303)
 
 
