@@ -33,6 +33,8 @@ def submit(sub: Submission, services: Services, queue: JobQueue, by: Actor = HOT
                       dossier_code=sub.dossier_code, split=sub.split,
                       received_at=datetime.now(timezone.utc).isoformat(), received_by=by.name)
     services.store.put(layout.receipt_key(receipt.id), json.dumps(receipt.to_json()).encode(), "application/json")
+    if sub.dossier_code:  # the dossier's page can show this file until it is done, even after a reload
+        services.store.put(layout.dossier_receipt_key(sub.dossier_code, receipt.id), b"", "application/octet-stream")
     record(services, by, "received", owner_id=sub.owner_id, detail=f"receipt {receipt.id}")
     try:
         queue.enqueue(receipt)
@@ -107,6 +109,17 @@ def needs_attention(services: Services, receipt_id: str) -> NeedsAttention | Non
     if not services.store.exists(key):
         return None
     return NeedsAttention(**json.loads(services.store.get(key)))
+
+
+def unfinished_of_dossier(services: Services, dossier_code: str) -> list[Receipt]:
+    """The dossier's files not digitized yet: waiting, being read, or set aside for a person."""
+    prefix = layout.dossier_receipt_key(dossier_code, "")
+    pending = []
+    for key in services.store.list(prefix):
+        receipt_id = key[len(prefix):]
+        if not services.store.exists(layout.receipt_done_key(receipt_id)):
+            pending.append(load_receipt(services, receipt_id))
+    return sorted(pending, key=lambda r: r.received_at)
 
 
 def unfinished_receipts(services: Services) -> list[str]:

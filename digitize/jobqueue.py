@@ -52,9 +52,13 @@ class JobView:
     duplicate: str | None = None
     error: str | None = None  # the last line of the failure, once failed
     ended_at: str | None = None
+    position: int | None = None  # 1 = next, while queued
+    workers: int | None = None  # workers serving the queue now; 0: nobody will take the job yet
+    retrying: bool | None = None  # a try failed on the server's side; another is scheduled
 
     def to_json(self) -> dict:
-        view = {"id": self.id, "status": self.status, "filename": self.filename, "progress": self.progress}
+        view = {"id": self.id, "status": self.status, "filename": self.filename, "progress": self.progress,
+                "position": self.position, "workers": self.workers, "retrying": self.retrying}
         if self.status == "finished":
             view.update(code=self.code, already_on_file=self.already_on_file, duplicate=self.duplicate,
                         documents=self.documents, split_review=self.split_review, split=self.split)
@@ -85,6 +89,9 @@ class JobQueue(Protocol):
 
     def depth(self) -> int:
         """Jobs waiting."""
+
+    def retry(self, job_id: str) -> bool:
+        """Queue a job that failed for good once more; False if the queue holds no such failed job."""
 
     def failed_count(self) -> int: ...
 
@@ -119,6 +126,9 @@ class MemoryJobQueue:
 
     def depth(self) -> int:
         return len(self.receipts)
+
+    def retry(self, job_id: str) -> bool:
+        return False
 
     def failed_count(self) -> int:
         return 0

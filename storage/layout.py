@@ -13,6 +13,7 @@ intake/<receipt>.json           what was received (original, owner, kind, dossie
 intake/<receipt>.done.json      the document it became: written when the job finishes
 intake/<receipt>.failed.json    why it cannot become one (the file's fault): needs a person, not a retry
 intake/<receipt>.confirmed.json a clerk confirmed how the file was split into papers: who and when
+intake/by-dossier/<dossier>/<receipt>   empty: the receipts of a dossier, for its intake page
 """
 
 
@@ -54,6 +55,10 @@ def receipt_key(receipt_id: str) -> str:
 
 def receipt_done_key(receipt_id: str) -> str:
     return f"{INTAKE_PREFIX}{receipt_id}.done.json"
+
+
+def dossier_receipt_key(dossier_code: str, receipt_id: str) -> str:
+    return f"{INTAKE_PREFIX}by-dossier/{dossier_code}/{receipt_id}"
 
 
 def receipt_confirmed_key(receipt_id: str) -> str:

@@ -16,7 +16,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry as RedisRetry
-from rq import Queue, Retry
+from rq import Queue, Retry, Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
@@ -94,7 +94,22 @@ class RqJobQueue:
             view.split = result.get("split")
         if view.status == "failed":
             view.error = failure_reason(job)
+        if view.status in ("queued", "scheduled", "deferred"):
+            view.position = (self.rq.get_job_position(job_id) or 0) + 1 if view.status == "queued" else None
+            view.workers = Worker.count(queue=self.rq)
+            view.retrying = view.status == "scheduled" and job.retries_left is not None and job.retries_left < 3
         return view
+
+    def retry(self, job_id: str) -> bool:
+        """A job in the failed registry queued again (a failure on the server's side, retries spent)."""
+        registry = FailedJobRegistry(queue=self.rq)
+        try:
+            if job_id not in registry.get_job_ids():
+                return False
+            registry.requeue(job_id)
+        except RedisError as exc:
+            raise _unavailable(exc) from exc
+        return True
 
     def failed(self, limit: int = 200) -> list[JobView]:
         jobs = []

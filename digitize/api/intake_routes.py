@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 
 from ..http import state
 from ..http.auth import Caller, require
-from ..http.uploads import JobId, job_event_stream, job_view, receive_files
+from ..http.uploads import JobId, job_event_stream, job_view, receive_files, retry_job
 
 router = APIRouter(prefix="/v1", tags=["tiếp nhận (counter)"])
 
@@ -30,6 +30,11 @@ def job_status(request: Request, job_id: str = JobId, caller: Caller = Depends(r
 @router.get("/jobs/{job_id}/events", summary="Tiến độ dạng server-sent events, đến khi xong")
 async def job_events(request: Request, job_id: str = JobId, caller: Caller = Depends(require("counter"))):
     return job_event_stream(request, job_id)
+
+
+@router.post("/jobs/{job_id}/retry", summary="Thử lại một công việc lỗi do máy chủ")
+def retry(request: Request, job_id: str = JobId, caller: Caller = Depends(require("counter"))) -> dict:
+    return retry_job(request, job_id)
 
 
 @router.get("/jobs", summary="Công việc lỗi và lý do (failed-job view)")

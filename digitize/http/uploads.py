@@ -9,8 +9,8 @@ from fastapi.responses import StreamingResponse
 
 from common.errors import AppError
 
-from ..errors import NotFoundError, TooLargeError
-from ..intake import finished_codes, needs_attention, submit
+from ..errors import ConflictError, NotFoundError, TooLargeError
+from ..intake import finished_codes, load_receipt, needs_attention, submit
 from ..jobqueue import ENDED
 from ..pipeline import Submission, clean_filename
 from . import state
@@ -65,6 +65,20 @@ def job_view(request: Request, job_id: str) -> dict:
         return {"id": job_id, "status": "finished", "code": codes[0], "documents": [{"code": c} for c in codes],
                 "progress": None}
     return view.to_json()
+
+
+def retry_job(request: Request, job_id: str) -> dict:
+    """A job that failed on the server's side, queued once more; a receipt whose job the queue lost,
+    queued again. A file set aside as broken is not retried: it would fail the same way."""
+    services, queue = state.services(request), state.queue(request)
+    if needs_attention(services, job_id) is not None:
+        raise ConflictError("needs_attention", "Tệp này bị lỗi do chính tệp; hãy quét lại thay vì thử lại.",
+                            "The file itself is broken; scan it again instead of retrying.")
+    if finished_codes(services, job_id):
+        return job_view(request, job_id)
+    if not queue.retry(job_id) and queue.job(job_id) is None:
+        queue.enqueue(load_receipt(services, job_id))
+    return job_view(request, job_id)
 
 
 def job_event_stream(request: Request, job_id: str) -> StreamingResponse:

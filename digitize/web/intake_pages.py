@@ -10,8 +10,8 @@ from ..dossiers import open_dossier
 from ..errors import NotFoundError, UserError
 from ..http import state
 from ..http.auth import Caller
-from ..http.uploads import JobId, job_event_stream, job_view, receive_files
-from ..intake import confirm_split, split_confirmation
+from ..http.uploads import JobId, job_event_stream, job_view, receive_files, retry_job
+from ..intake import confirm_split, split_confirmation, unfinished_of_dossier
 from .render import render
 from .session import check_csrf, require_page
 
@@ -29,7 +29,9 @@ def _intake_page(request: Request, dossier_code: str | None, *, error: str | Non
     catalog = state.services(request).catalog
     dossier = catalog.dossier(dossier_code) if dossier_code else None
     documents = catalog.documents_of_dossier(dossier["code"]) if dossier else []
-    return render(request, "intake.html", {"dossier": dossier, "documents": documents, "kinds": KINDS,
+    pending = [{"id": r.id, "filename": r.filename}
+               for r in unfinished_of_dossier(state.services(request), dossier["code"])] if dossier else []
+    return render(request, "intake.html", {"dossier": dossier, "documents": documents, "kinds": KINDS, "pending": pending,
                                            "recent": catalog.recent_dossiers(15), "error": error, "form": form},
                   status=status)
 
@@ -74,6 +76,13 @@ async def upload(request: Request, files: list[UploadFile] = File(...), dossier_
 @router.get("/tiep-nhan/cong-viec/{job_id}")
 async def job_events(request: Request, job_id: str = JobId, caller: Caller = Depends(counter)):
     return job_event_stream(request, job_id)
+
+
+@router.post("/tiep-nhan/cong-viec/{job_id}/thu-lai")
+def retry(request: Request, job_id: str = JobId, x_csrf_token: str | None = Header(None),
+          caller: Caller = Depends(counter)):
+    check_csrf(request, x_csrf_token)
+    return retry_job(request, job_id)
 
 
 @router.get("/tiep-nhan/ket-qua/{job_id}")

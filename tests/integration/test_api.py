@@ -45,6 +45,7 @@ ALLOWED = {  # (method, path) → roles besides admin
     ("post", "/v1/documents/{code}/move"): {"counter"},
     ("post", "/v1/documents/{code}/merge"): {"counter"},
     ("post", "/v1/jobs/{job_id}/confirm-split"): {"counter"},
+    ("post", "/v1/jobs/{job_id}/retry"): {"counter"},
     ("get", "/v1/sheets/separator.pdf"): {"counter"},
     ("get", "/v1/sheets/cover/{dossier_code}.pdf"): {"counter"},
 }
@@ -326,3 +327,26 @@ def test_a_batch_is_split_into_papers_confirmed_and_a_page_rotated(client, setti
         assert int(doc.pages[0].obj.get("/Rotate", 0)) == 180
     verified = client.get(f"/v1/documents/{birth}/verify", headers=_h("archivist")).json()
     assert verified["valid"], verified
+
+
+def test_a_waiting_job_says_its_place_and_that_no_worker_runs_and_comes_back_when_lost(client, settings):
+    """No worker is running in this test: the clerk is told the scan is queued, its place, and that
+    nobody is working the queue; the dossier still lists the file after a reload; a job the queue
+    lost is queued again by "Thử lại"."""
+    from digitize.intake import unfinished_of_dossier
+    from digitize.services import Services
+
+    dossier = "H40.27-261124-0061"
+    with open(SAMPLES / "sample-01-quyet-dinh.png", "rb") as f:
+        res = client.post("/v1/documents", headers=_h("counter"), files=[("files", ("cho.png", f, "image/png"))],
+                          data={"owner_id": OWNER, "dossier_code": dossier})
+    receipt = res.json()["receipts"][0]
+    view = client.get(receipt["status_url"], headers=_h("counter")).json()
+    assert view["status"] == "queued" and view["position"] >= 1 and view["workers"] == 0, view
+    assert [r.id for r in unfinished_of_dossier(Services(settings), dossier)] == [receipt["id"]]
+    RqJobQueue(settings).rq.fetch_job(receipt["id"]).delete()  # Redis lost it
+    again = client.post(f"/v1/jobs/{receipt['id']}/retry", headers=_h("counter"))
+    assert again.status_code == 200 and again.json()["status"] == "queued"
+    _run_worker(settings)
+    assert client.get(receipt["status_url"], headers=_h("counter")).json()["status"] == "finished"
+    assert unfinished_of_dossier(Services(settings), dossier) == []

@@ -9,6 +9,21 @@
   const STATUS = {queued: "Đang chờ", started: "Đang xử lý", deferred: "Đang chờ", scheduled: "Đang chờ",
                   finished: "Xong", failed: "Lỗi", canceled: "Đã hủy", stopped: "Đã dừng"};
 
+  function offerRetry(li, receipt) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary retry";
+    button.textContent = "Thử lại";
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      fetch("/tiep-nhan/cong-viec/" + encodeURIComponent(receipt.id) + "/thu-lai",
+            {method: "POST", headers: {"X-CSRF-Token": form.dataset.csrf}})
+        .then(function (r) { if (!r.ok) throw new Error(); button.remove(); follow(li, receipt); })
+        .catch(function () { button.disabled = false; say("Không thử lại được, hãy thử lại sau."); });
+    });
+    li.querySelector(".outcome").appendChild(button);
+  }
+
   function refreshPapers() {
     const list = document.getElementById("dossier-papers");
     fetch(list.dataset.url).then(function (r) { return r.ok ? r.text() : null; })
@@ -37,10 +52,15 @@
       const view = JSON.parse(message.data);
       let text = STATUS[view.status] || view.status;
       if (view.progress && view.status === "started") {
-        text += ": nhận dạng trang " + view.progress.done + "/" + view.progress.total;
+        text += view.progress.stage === "papers"
+          ? ": lưu giấy tờ " + (view.progress.done + 1) + "/" + view.progress.total
+          : ": nhận dạng trang " + view.progress.done + "/" + view.progress.total;
         bar.max = view.progress.total;
         bar.value = view.progress.done;
       }
+      if (view.retrying) text = "Đang thử lại sau sự cố máy chủ (bản quét vẫn được giữ)";
+      else if (view.workers === 0) text = "Đang chờ: chưa có máy xử lý nào chạy. Bản quét đã được lưu an toàn, sẽ xử lý khi máy chạy lại";
+      else if (view.position) text += " (thứ " + view.position + " trong hàng đợi)";
       status.textContent = text;
       li.dataset.status = view.status;
       if (view.status === "finished") {
@@ -55,12 +75,16 @@
       } else if (["failed", "canceled", "stopped"].includes(view.status)) {
         events.close();
         status.textContent = text + " — bản gốc vẫn được giữ, mã biên nhận " + receipt.id + (view.error ? " (" + view.error + ")" : "");
+        if (!view.needs_attention) offerRetry(li, receipt);
       }
     };
     events.onerror = function () {
       status.textContent = "Mất kết nối, đang thử lại… (bản quét đã được nhận, mã biên nhận " + receipt.id + ")";
     };
   }
+
+  // Files of this dossier still being digitized when the page was opened (after a reload too).
+  for (const receipt of JSON.parse(form.dataset.pending || "[]")) follow(row(receipt.filename), receipt);
 
   // Confirming a split answers the result again, without leaving the page (the other jobs go on).
   jobs.addEventListener("submit", function (e) {
