@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
+
+from common.errors import AppError
 
 from .. import archive, eform
 from ..errors import ConflictError, NotFoundError, UserError
@@ -15,6 +18,7 @@ from .page_images import REVIEW, THUMBNAIL
 from .render import render
 from .session import check_csrf, require_page
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 counter = require_page("counter")
 readers = require_page("counter", "archivist")
@@ -32,7 +36,11 @@ def review_list(request: Request, ma: str = "", caller: Caller = Depends(counter
 
 def _status(services, code: str) -> tuple[str, str]:
     """(words, css class) for where a document's e-form stands."""
-    form = eform.load(services, code)
+    try:
+        form = eform.load(services, code)
+    except AppError as exc:  # one unreadable e-form must not hide the list (an integrity alert is logged)
+        log.warning("e-form of %s unreadable for the review list: %s", code, exc.code)
+        return "Không đọc được biểu mẫu", "warn"
     if form.signed_off is not None:
         return "Đã ký xác nhận", "ok"
     unsure = [f for f in form.fields.values() if not f.verified and (f.confidence or 0) < LOW_CONFIDENCE]

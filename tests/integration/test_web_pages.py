@@ -275,3 +275,27 @@ def test_clerk_confirms_a_split_moves_a_page_and_rescans_one(server, page, tmp_p
     page.wait_for_function("document.querySelector('#tool-page-1 img').complete")
     assert page.locator("#tool-page-1 img").evaluate("img => img.naturalWidth") > 0
     shot(page, "11-quet-lai-trang")
+
+
+def test_pages_fit_a_phone_and_the_skip_link_leads_to_the_file_picker(server, browser):
+    """At 390×844 every page is one column no wider than the screen; on the intake page the skip
+    link leads to the upload area, one Tab from the file picker."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, server, "counter")
+    page.fill("#owner_id", OWNER)
+    page.click("button:text('Mở hồ sơ')")
+    for path in ("", "/kiem-tra"):
+        if path:
+            page.goto(server + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path or '/tiep-nhan'} is {width} px wide on a 390 px screen"
+    page.screenshot(path=str(ARTIFACTS / "12-dien-thoai-kiem-tra.png"), full_page=True)
+    page.go_back()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").startswith("Bỏ qua")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "files"
+    context.close()
