@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     minio_bucket: str = "digitize"
     minio_secure: bool = False
     retention_years: int = 10
+    procedures_file: str = ""  # the agency's procedures and their papers (JSON or CSV); empty: a sample
     retention_by_kind: str = ""  # e.g. "birth=75,cccd=15": years per document kind, others retention_years
 
     # Catalog: SQLite in `home` unless a SQLAlchemy URL (e.g. postgresql+psycopg://…) is given.

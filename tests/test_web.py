@@ -299,3 +299,13 @@ def test_every_refused_file_is_named_with_its_reason(client):
                       files=[("files", ("a.txt", b"hello", "text/plain")), ("files", ("b.png", b"\x89PNG\r\n", "image/png"))])
     message = res.json()["error"]["message"]
     assert res.status_code >= 400 and "a.txt:" in message and "b.png:" in message
+
+
+def test_the_dossier_shows_the_papers_its_procedure_needs(client, services, code):
+    from digitize.dossiers import open_dossier
+
+    login(client, CLERK)
+    record = open_dossier(services, owner_id=OWNER, procedure="Đăng ký khai sinh", who="t")
+    page = client.get(f"/tiep-nhan?ho_so={record['code']}").text
+    assert "Giấy tờ cần nộp: Đăng ký khai sinh" in page and "Còn thiếu" in page
+    assert '<option value="Đăng ký thường trú">' in page  # the catalogue offered when opening a dossier

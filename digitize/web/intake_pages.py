@@ -12,11 +12,17 @@ from ..http import state
 from ..http.auth import Caller
 from ..http.uploads import JobId, job_event_stream, job_view, receive_files, retry_job
 from ..intake import confirm_split, split_confirmation, unfinished_of_dossier
+from ..procedures import catalogue as procedures_catalogue
+from ..procedures import checklist, find
 from .render import render
 from .session import check_csrf, require_page
 
 router = APIRouter(include_in_schema=False)
 counter = require_page("counter")
+
+
+def procedures_of(services):
+    return procedures_catalogue(services.settings.procedures_file)
 
 
 @router.get("/tiep-nhan")
@@ -31,7 +37,13 @@ def _intake_page(request: Request, dossier_code: str | None, *, error: str | Non
     documents = catalog.documents_of_dossier(dossier["code"]) if dossier else []
     pending = [{"id": r.id, "filename": r.filename}
                for r in unfinished_of_dossier(state.services(request), dossier["code"])] if dossier else []
+    services = state.services(request)
+    procedures = procedures_of(services)
+    procedure = find(procedures, dossier["procedure"]) if dossier else None
+    owner_docs = catalog.documents_of_owner(dossier["owner_id"], limit=200) if dossier and dossier["owner_id"] else []
+    checks = checklist(procedure, documents, owner_docs) if procedure else []
     return render(request, "intake.html", {"dossier": dossier, "documents": documents, "kinds": KINDS, "pending": pending,
+                                           "procedures": procedures, "procedure": procedure, "checklist": checks,
                                            "recent": catalog.recent_dossiers(15), "error": error, "form": form},
                   status=status)
 
