@@ -56,9 +56,11 @@ def finished_codes(services: Services, receipt_id: str) -> list[str]:
     return record.get("codes") or [record["code"]]  # receipts done before batches were split: one code
 
 
-def mark_finished(services: Services, receipt_id: str, codes: list[str]) -> None:
+def mark_finished(services: Services, receipt_id: str, codes: list[str], split: dict | None = None) -> None:
+    """The receipt's result, kept: every paper's code, and how the file was split (each paper's pages,
+    the blank pages and sheets left out), so that the images can be counted against the papers."""
     if not services.store.exists(layout.receipt_done_key(receipt_id)):
-        record = {"receipt": receipt_id, "code": codes[0], "codes": codes,
+        record = {"receipt": receipt_id, "code": codes[0], "codes": codes, "split": split,
                   "finished_at": datetime.now(timezone.utc).isoformat()}
         services.store.put(layout.receipt_done_key(receipt_id), json.dumps(record).encode(), "application/json")
 

@@ -74,7 +74,7 @@ def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
             except RedisError as exc:  # metrics are a courtesy too
                 log.warning("stage times of %s not reported: %s", receipt_id, exc)
     upload = join_card_backs(services, upload, SERVICE)
-    mark_finished(services, receipt_id, [o.code for o in upload.documents])
+    mark_finished(services, receipt_id, [o.code for o in upload.documents], upload.plan.to_json())
     log.info("receipt %s: %d document(s), %d pages, from %s", receipt_id, len(upload.documents), upload.pages,
              receipt.original_key)
     return upload.summary()

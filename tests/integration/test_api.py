@@ -1,6 +1,7 @@
 """The HTTP service against real Redis (local warehouse and SQLite catalog for speed): roles on every
 endpoint, one audit line per read, the upload → worker → portal path, and bad input as 4xx JSON."""
 import io
+import json
 import os
 import subprocess
 import sys
@@ -310,6 +311,11 @@ def test_a_batch_is_split_into_papers_confirmed_and_a_page_rotated(client, setti
     papers = job["documents"]
     assert [p["kind"] for p in papers] == ["other", "birth", "admin"] and [p["source_pages"] for p in papers] == [[1], [3], [4]]
     assert job["code"] == papers[0]["code"]
+    from digitize.services import Services
+    from storage import layout
+
+    done = json.loads(Services(settings).store.get(layout.receipt_done_key(receipt["id"])))
+    assert done["split"]["sheet_pages"] == [2] and done["split"]["papers"][1]["pages"] == [3]  # kept for the count
     confirmed = client.post(f"/v1/jobs/{receipt['id']}/confirm-split", headers=_h("counter")).json()
     assert confirmed["codes"] == [p["code"] for p in papers] and confirmed["by"] == "counter-user"
 
