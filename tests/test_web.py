@@ -309,3 +309,33 @@ def test_the_dossier_shows_the_papers_its_procedure_needs(client, services, code
     page = client.get(f"/tiep-nhan?ho_so={record['code']}").text
     assert "Giấy tờ cần nộp: Đăng ký khai sinh" in page and "Còn thiếu" in page
     assert '<option value="Đăng ký thường trú">' in page  # the catalogue offered when opening a dossier
+
+
+def test_a_clerk_looks_up_a_citizen_by_id(client, code):
+    login(client, CLERK)
+    found = client.get("/kiem-tra", params={"ma": OWNER})
+    assert found.status_code == 200 and f"Giấy tờ của chủ hồ sơ {OWNER}" in found.text and code in found.text
+    other = client.get("/kiem-tra", params={"ma": "079200000001"}).text
+    assert code not in other
+
+
+def test_the_citizen_gets_a_printed_receipt_with_what_is_missing(client, services, code):
+    import io
+
+    import pdfplumber
+
+    from digitize.dossiers import open_dossier
+
+    login(client, CLERK)
+    record = open_dossier(services, owner_id=OWNER, procedure="Đăng ký khai sinh", who="t")
+    pdf = client.get(f"/tiep-nhan/ho-so/{record['code']}/bien-nhan.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert client.get("/tiep-nhan/ho-so/H40.27-261124-0998/bien-nhan.pdf").status_code == 404
+    with pdfplumber.open(io.BytesIO(pdf.content)) as doc:
+        assert len(doc.pages) == 1
+    import numpy as np
+    import pypdfium2
+    import zxingcpp
+
+    picture = np.asarray(pypdfium2.PdfDocument(pdf.content)[0].render(scale=2).to_pil().convert("L"))
+    assert [r.text for r in zxingcpp.read_barcodes(picture)] == [f"MOTCUA-HOSO:{record['code']}"]  # scannable back

@@ -1,6 +1,8 @@
 """Tiếp nhận: open or pick a dossier, drop the scans, follow each file live, see what it became."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
@@ -14,7 +16,7 @@ from ..http.uploads import JobId, job_event_stream, job_view, receive_files, ret
 from ..intake import confirm_split, split_confirmation, unfinished_of_dossier
 from ..procedures import catalogue as procedures_catalogue
 from ..procedures import checklist, find
-from .render import render
+from .render import local_time, render
 from .session import check_csrf, require_page
 
 router = APIRouter(include_in_schema=False)
@@ -46,6 +48,28 @@ def _intake_page(request: Request, dossier_code: str | None, *, error: str | Non
                                            "procedures": procedures, "procedure": procedure, "checklist": checks,
                                            "recent": catalog.recent_dossiers(15), "error": error, "form": form},
                   status=status)
+
+
+@router.get("/tiep-nhan/ho-so/{dossier_code}/bien-nhan.pdf")
+def dossier_receipt(request: Request, dossier_code: str, caller: Caller = Depends(counter)):
+    """The receipt to print for the citizen: the papers received so far and those still missing."""
+    services = state.services(request)
+    catalog = services.catalog
+    dossier = catalog.dossier(dossier_code.strip().upper())
+    if dossier is None:
+        raise NotFoundError("dossier_not_found", "Chưa mở hồ sơ này.", f"No dossier {dossier_code}.")
+    documents = catalog.documents_of_dossier(dossier["code"])
+    procedure = find(procedures_of(services), dossier["procedure"])
+    owner_docs = catalog.documents_of_owner(dossier["owner_id"], limit=200) if dossier["owner_id"] else []
+    missing = [line.paper.name for line in checklist(procedure, documents, owner_docs)
+               if line.state == "missing"] if procedure else []
+    image = sheets.dossier_receipt_image(
+        agency=services.settings.agency_name, dossier_code=dossier["code"], owner_id=dossier["owner_id"],
+        procedure=dossier["procedure"], papers=[f"{d['title'] or d['code']} ({d['pages']} trang) — {d['code']}"
+                                                for d in documents],
+        missing=missing, clerk=caller.name, when=local_time(datetime.now(timezone.utc)))
+    return Response(sheets.as_pdf([image], dpi=150), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="bien-nhan-{dossier["code"]}.pdf"'})
 
 
 @router.get("/tiep-nhan/ho-so/{dossier_code}/giay-to")

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from common.errors import AppError
 
 from .. import archive, eform
+from ..codes import check_owner_id
 from ..errors import ConflictError, NotFoundError, UserError
 from ..http import state
 from ..http.auth import Caller
@@ -26,12 +27,23 @@ readers = require_page("counter", "archivist")
 
 @router.get("/kiem-tra")
 def review_list(request: Request, ma: str = "", caller: Caller = Depends(counter)):
-    if ma.strip():
-        return RedirectResponse(f"/kiem-tra/{ma.strip().upper()}", status_code=303)
     services = state.services(request)
-    documents = services.catalog.find(limit=50)
-    return render(request, "review_list.html", {"documents": documents,
+    typed = ma.strip().upper()
+    owner = _owner_id(typed)
+    if typed and owner is None:
+        return RedirectResponse(f"/kiem-tra/{typed}", status_code=303)
+    # A personal id or tax code typed instead: that citizen's or organisation's papers.
+    documents = services.catalog.documents_of_owner(owner, limit=200) if owner else services.catalog.find(limit=50)
+    return render(request, "review_list.html", {"documents": documents, "owner": owner,
                                                 "status": {d["code"]: _status(services, d["code"]) for d in documents}})
+
+
+def _owner_id(typed: str) -> str | None:
+    try:
+        digits = typed.replace("-", "")
+        return check_owner_id(typed) if digits.isascii() and digits.isdigit() else None
+    except UserError:
+        return None
 
 
 def _status(services, code: str) -> tuple[str, str]:
