@@ -95,6 +95,9 @@ class JobQueue(Protocol):
 
     def failed_count(self) -> int: ...
 
+    def workers(self) -> int:
+        """Workers serving the queue now."""
+
     def ping(self) -> None:
         """Raises if the queue's server cannot be reached."""
 
@@ -131,6 +134,9 @@ class MemoryJobQueue:
         return False
 
     def failed_count(self) -> int:
+        return 0
+
+    def workers(self) -> int:
         return 0
 
     def ping(self) -> None:

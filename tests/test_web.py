@@ -339,3 +339,9 @@ def test_the_citizen_gets_a_printed_receipt_with_what_is_missing(client, service
 
     picture = np.asarray(pypdfium2.PdfDocument(pdf.content)[0].render(scale=2).to_pil().convert("L"))
     assert [r.text for r in zxingcpp.read_barcodes(picture)] == [f"MOTCUA-HOSO:{record['code']}"]  # scannable back
+
+
+def test_the_intake_page_says_how_the_queue_stands(client):
+    login(client, CLERK)
+    page = client.get("/tiep-nhan").text
+    assert "Hàng đợi: 0 tệp đang chờ" in page and "chưa có máy xử lý nào chạy" in page  # the memory queue has none

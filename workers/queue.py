@@ -129,6 +129,12 @@ class RqJobQueue:
     def failed_count(self) -> int:
         return FailedJobRegistry(queue=self.rq).count
 
+    def workers(self) -> int:
+        try:
+            return Worker.count(queue=self.rq)
+        except RedisError as exc:
+            raise _unavailable(exc) from exc
+
     def ping(self) -> None:
         self.connection.ping()
 

@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from common.errors import AppError
+
 from .. import archive, eform, sheets
 from ..codes import KINDS
 from ..dossiers import open_dossier
@@ -21,6 +23,16 @@ from .session import check_csrf, require_page
 
 router = APIRouter(include_in_schema=False)
 counter = require_page("counter")
+
+
+def _queue_panel(request: Request) -> dict | None:
+    """Files waiting, workers running, jobs failed: what the clerk needs to know the service is
+    working. None when the queue cannot be reached (the scans are still kept)."""
+    queue = state.queue(request)
+    try:
+        return {"waiting": queue.depth(), "workers": queue.workers(), "failed": queue.failed_count()}
+    except AppError:
+        return None
 
 
 def procedures_of(services):
@@ -46,6 +58,7 @@ def _intake_page(request: Request, dossier_code: str | None, *, error: str | Non
     checks = checklist(procedure, documents, owner_docs) if procedure else []
     return render(request, "intake.html", {"dossier": dossier, "documents": documents, "kinds": KINDS, "pending": pending,
                                            "procedures": procedures, "procedure": procedure, "checklist": checks,
+                                           "queue": _queue_panel(request),
                                            "recent": catalog.recent_dossiers(15), "error": error, "form": form},
                   status=status)
 
