@@ -31,7 +31,7 @@ from rq import Worker
 
 from digitize.services import Services
 from digitize.settings import Settings
-from samples.admin_page import AdminPage, render
+from samples.admin_page import AdminPage, render, render_continuation
 from signing import verify_pdf
 from storage import layout
 from workers.queue import RqJobQueue
@@ -50,10 +50,13 @@ def owner_of(i: int) -> str:
 
 
 def make_document(i: int) -> tuple[bytes, int]:
-    """A multi-page TIFF of distinct text (150 dpi keeps the run short); its page count."""
+    """One paper of one to five pages as a multi-page TIFF (150 dpi keeps the run short): a Decree 30
+    first page, then pages numbered 2, 3… (one paper, so one document); its page count."""
     rng = random.Random(i)
-    pages = [render(AdminPage.random(rng, "liberation-serif", sentences=rng.randint(4, 7)), 150)[0]
-             for _ in range(rng.randint(1, 5))]
+    paper = AdminPage.random(rng, "liberation-serif", sentences=rng.randint(4, 7))
+    total = rng.randint(1, 5)
+    pages = [render(paper, 150)[0]] + [render_continuation(paper, 150, n, total, "top", n == total)
+                                       for n in range(2, total + 1)]
     buf = io.BytesIO()
     pages[0].save(buf, format="TIFF", save_all=True, append_images=pages[1:], compression="tiff_lzw", dpi=(150, 150))
     return buf.getvalue(), len(pages)
