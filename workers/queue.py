@@ -18,11 +18,14 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry as RedisRetry
 from rq import Queue, Retry, Worker
 from rq.exceptions import NoSuchJobError
+from rq.executions import Execution
 from rq.job import Job, JobStatus
-from rq.registry import FailedJobRegistry, ScheduledJobRegistry
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
 from digitize.jobqueue import JobView, QueueUnavailable, StageReport
 from digitize.settings import Settings
+
+from .backoff import is_outage
 
 if TYPE_CHECKING:
     from digitize.jobqueue import Receipt
@@ -179,12 +182,32 @@ def reconcile(services: Services, q: RqJobQueue) -> list[str]:
             continue
         if status == JobStatus.FINISHED and finished_codes(services, receipt_id):
             continue  # it finished between the listing and now
-        if job is not None:
-            job.delete()
-        q.enqueue(load_receipt(services, receipt_id))
+        try:
+            if job is not None:
+                _discard(job)
+            q.enqueue(load_receipt(services, receipt_id))
+        except Exception as exc:
+            if is_outage(exc):
+                raise
+            # One receipt that cannot be queued must not stop the others; the next round tries again.
+            log.error("receipt %s could not be queued again: %s", receipt_id, type(exc).__name__)
+            continue
         log.warning("receipt %s queued again (job was %s)", receipt_id, status or "lost")
         requeued.append(receipt_id)
     return requeued
+
+
+def _discard(job: Job) -> None:
+    """Delete a job that will not move again. A worker that died leaves entries in the job's list of
+    executions whose records Redis already expired, and RQ's delete fails on those: they go first."""
+    connection = job.connection
+    for execution_id in job.execution_registry.get_execution_ids():
+        execution = Execution(execution_id, job.id, connection)
+        if not connection.exists(execution.key):
+            connection.zrem(job.execution_registry.key, execution_id)
+            connection.zrem(StartedJobRegistry(queue=Queue(job.origin, connection=connection)).key,
+                            execution.composite_key)
+    job.delete()
 
 
 def _stuck(q: Queue, job: Job | None, status) -> bool:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from minio.error import S3Error
+from rq.registry import StartedJobRegistry
 
 from digitize.pipeline import Submission
 from digitize.services import Services
@@ -110,6 +111,26 @@ def test_reconciler_requeues_what_redis_lost_and_a_second_run_makes_no_second_do
     assert "1 receipt(s) queued again" in _run_workers(settings, "reconcile").stderr
     assert q.rq.fetch_job(late.id).get_status() == "queued"
     assert _run_workers(settings, "--burst").returncode == 0 and finished_codes(services, late.id)
+
+    # A worker died mid-job long ago and Redis already expired its execution record, though not the
+    # job's list of executions: RQ's own delete fails on that one, the reconciler must not.
+    dead = submit(Submission((SAMPLES / "sample-01-quyet-dinh.png").read_bytes(), "qd2.png", "001090012345"),
+                  services, q)
+    job = q.rq.fetch_job(dead.id)
+    q.rq.remove(job)
+    long_ago = datetime.now(timezone.utc) - timedelta(minutes=10)
+    job.set_status("started")
+    job.started_at = job.last_heartbeat = long_ago
+    job.save()
+    q.connection.zadd(job.execution_registry.key, {"gone": long_ago.timestamp() + 3600})
+    q.connection.zadd(StartedJobRegistry(queue=q.rq).key, {f"{dead.id}:gone": long_ago.timestamp()})
+    with pytest.raises(ValueError):  # what killed the reconciler in CI
+        q.rq.fetch_job(dead.id).delete()
+    reconciled = _run_workers(settings, "reconcile")
+    assert "1 receipt(s) queued again" in reconciled.stderr, reconciled.stderr[-2000:]
+    assert q.rq.fetch_job(dead.id).get_status() == "queued"
+    assert _run_workers(settings, "--burst").returncode == 0
+    assert finished_codes(services, dead.id) == finished_codes(services, late.id)  # the same paper again
 
     again = process_receipt(receipt.id, services)  # a duplicate delivery of the same job
     assert again["code"] == code
