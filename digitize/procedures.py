@@ -18,7 +18,7 @@ from .errors import UserError
 from .fields.model import fold
 
 SAMPLE = Path(__file__).parent / "data" / "procedures.json"
-CSV_COLUMNS = ("procedure_code", "procedure_name", "paper_name", "paper_kind", "original", "copies", "match")
+CSV_COLUMNS = ("procedure_code", "procedure_name", "paper_name", "paper_kind", "original", "copies", "match", "days")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Procedure:
     code: str
     name: str
     papers: tuple[RequiredPaper, ...] = field(default_factory=tuple)
+    days: int | None = None  # working days to the result (0: the same day); None: not published
 
 
 @dataclass
@@ -93,7 +94,7 @@ def _from_json(text: str) -> list[Procedure]:
     data = json.loads(text)
     return [Procedure(str(p["code"]), p["name"], tuple(RequiredPaper(
         q["name"], q.get("kind", "any"), bool(q.get("original", False)), int(q.get("copies", 1)), q.get("match"))
-        for q in p.get("papers", []))) for p in data["procedures"]]
+        for q in p.get("papers", [])), _days(p.get("days"))) for p in data["procedures"]]
 
 
 def _from_csv(text: str) -> list[Procedure]:
@@ -101,9 +102,21 @@ def _from_csv(text: str) -> list[Procedure]:
     if rows and not set(CSV_COLUMNS[:4]) <= set(rows[0]):
         raise ValueError(f"columns {', '.join(CSV_COLUMNS)} expected")
     procedures: dict[str, tuple[str, list[RequiredPaper]]] = {}
+    days: dict[str, int | None] = {}
     for row in rows:
-        name, papers = procedures.setdefault(row["procedure_code"].strip(), (row["procedure_name"].strip(), []))
+        code = row["procedure_code"].strip()
+        name, papers = procedures.setdefault(code, (row["procedure_name"].strip(), []))
+        days.setdefault(code, _days(row.get("days")))
         papers.append(RequiredPaper(row["paper_name"].strip(), (row["paper_kind"] or "any").strip(),
                                     fold(row.get("original") or "") in ("BAN CHINH", "TRUE", "1", "CO"),
                                     int(row.get("copies") or 1), (row.get("match") or "").strip() or None))
-    return [Procedure(code, name, tuple(papers)) for code, (name, papers) in procedures.items()]
+    return [Procedure(code, name, tuple(papers), days[code]) for code, (name, papers) in procedures.items()]
+
+
+def _days(value) -> int | None:
+    if value is None or str(value).strip() == "":
+        return None
+    days = int(value)
+    if not 0 <= days <= 365:
+        raise ValueError(f"days out of range: {days}")
+    return days

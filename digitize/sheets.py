@@ -51,36 +51,56 @@ def cover_image(dossier_code: str, dpi: int = 300) -> Image.Image:
     ], big=dossier_code)
 
 
-def dossier_receipt_image(*, agency: str, dossier_code: str, owner_id: str | None, procedure: str | None,
-                          papers: list[str], missing: list[str], clerk: str, when: str, dpi: int = 150) -> Image.Image:
-    """The receipt the citizen takes home (giấy tiếp nhận hồ sơ): the dossier's code as text and QR,
-    the papers received, those still missing, who received them and when."""
+@dataclass(frozen=True)
+class ReceiptContent:
+    """What the citizen's receipt says (giấy tiếp nhận hồ sơ và hẹn trả kết quả)."""
+
+    agency: str
+    dossier_code: str
+    owner_id: str | None
+    applicant: str | None  # name and phone of who brought it
+    address: str | None
+    procedure: str | None
+    papers: list[str]
+    missing: list[str]
+    clerk: str
+    when: str
+    promised: str | None  # dd/mm/yyyy, or None when the procedure publishes no time limit
+
+
+def dossier_receipt_image(content: ReceiptContent, dpi: int = 150) -> Image.Image:
+    """The receipt the citizen takes home: the dossier's code as text and QR, who brought it, the
+    papers received, those still missing, the promised date, who received them and when."""
     px = lambda mm: round(mm / 25.4 * dpi)  # noqa: E731
     img = Image.new("L", (px(A4_MM[0]), px(A4_MM[1])), 255)
     draw = ImageDraw.Draw(img)
     path = next((f for f in FONTS if Path(f).is_file()), FONTS[0])
-    title, body = ImageFont.truetype(path, px(6)), ImageFont.truetype(path, px(3.6))
+    title, body = ImageFont.truetype(path, px(5.5)), ImageFont.truetype(path, px(3.6))
     y = px(15)
-    for text, font in ((agency.upper(), body), ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", body),
+    for text, font in ((content.agency.upper(), body), ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", body),
                        ("Độc lập - Tự do - Hạnh phúc", body)):
         draw.text(((img.width - draw.textlength(text, font=font)) / 2, y), text, font=font, fill=0)
         y += px(6)
     y += px(6)
-    draw.text(((img.width - draw.textlength("GIẤY TIẾP NHẬN HỒ SƠ", font=title)) / 2, y), "GIẤY TIẾP NHẬN HỒ SƠ",
-              font=title, fill=0)
+    for text in ("GIẤY TIẾP NHẬN HỒ SƠ", "VÀ HẸN TRẢ KẾT QUẢ"):
+        draw.text(((img.width - draw.textlength(text, font=title)) / 2, y), text, font=title, fill=0)
+        y += px(8)
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=1)
-    qr.add_data(COVER_PREFIX + dossier_code)
+    qr.add_data(COVER_PREFIX + content.dossier_code)
     code = qr.make_image(fill_color="black", back_color="white").get_image().convert("L").resize((px(28), px(28)))
-    img.paste(code, (img.width - px(20) - code.width, y + px(12)))
-    y += px(16)
-    lines = [f"Mã hồ sơ: {dossier_code}", f"Thủ tục: {procedure or '—'}", f"Chủ hồ sơ: {owner_id or '—'}",
-             f"Tiếp nhận lúc: {when}", f"Cán bộ tiếp nhận: {clerk}", "", "Giấy tờ đã nhận:"]
-    lines += [f"  {n}. {p}" for n, p in enumerate(papers, 1)] or ["  (chưa có)"]
-    if missing:
-        lines += ["", "Giấy tờ còn thiếu, cần bổ sung:"] + [f"  - {m}" for m in missing]
-    lines += ["", "Tra cứu tình trạng hồ sơ bằng mã hồ sơ hoặc mã QR trên giấy này."]
+    img.paste(code, (img.width - px(20) - code.width, y + px(4)))
+    y += px(8)
+    lines = [f"Mã hồ sơ: {content.dossier_code}", f"Thủ tục: {content.procedure or '—'}",
+             f"Chủ hồ sơ (số định danh): {content.owner_id or '—'}", f"Người nộp: {content.applicant or '—'}",
+             f"Địa chỉ: {content.address or '—'}", f"Tiếp nhận lúc: {content.when}",
+             f"Cán bộ tiếp nhận: {content.clerk}", "", f"Giấy tờ đã nhận ({len(content.papers)}):"]
+    lines += [f"  {n}. {p}" for n, p in enumerate(content.papers, 1)] or ["  (chưa có)"]
+    if content.missing:
+        lines += ["", "Giấy tờ còn thiếu, cần bổ sung:"] + [f"  - {m}" for m in content.missing]
+    lines += ["", f"Ngày hẹn trả kết quả: {content.promised or 'cán bộ sẽ báo khi hồ sơ đủ'}",
+              "", "Tra cứu tình trạng hồ sơ bằng mã hồ sơ hoặc mã QR trên giấy này."]
     for line in lines:
-        while draw.textlength(line, font=body) > img.width - px(40):  # a long title goes on the next line
+        while draw.textlength(line, font=body) > img.width - px(40):  # a long line goes on the next one
             cut = line.rfind(" ", 0, len(line) * 3 // 4)
             draw.text((px(20), y), line[:cut], font=body, fill=0)
             y, line = y + px(6), "      " + line[cut + 1:]

@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-HEAD = "0005"
+HEAD = "0006"
 SEARCH_CANDIDATES = 200  # rows the diacritic-free index hands over for ranking
 
 metadata = sa.MetaData()
@@ -67,6 +67,10 @@ dossiers = sa.Table(
     sa.Column("procedure", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("created_by", sa.String(120)),
+    sa.Column("applicant_name", sa.String(120)),  # who brought it: personal data, shown to counter staff only
+    sa.Column("applicant_phone", sa.String(20)),
+    sa.Column("applicant_address", sa.String(300)),
+    sa.Column("promised_on", sa.Date),  # the day the result is promised
 )
 
 signature_checks = sa.Table(
@@ -339,6 +343,11 @@ class Catalog:
 
     def recent_dossiers(self, limit: int = 20) -> list[dict]:
         return self._rows(sa.select(dossiers).order_by(dossiers.c.created_at.desc()).limit(limit))
+
+    def dossiers_between(self, start: datetime, end: datetime, limit: int = 500) -> list[dict]:
+        """The dossiers opened in [start, end), newest first."""
+        return self._rows(sa.select(dossiers).where(dossiers.c.created_at >= start, dossiers.c.created_at < end)
+                          .order_by(dossiers.c.created_at.desc()).limit(limit))
 
     def signature_checks(self, codes: list[str]) -> dict[str, dict]:
         """code → {valid, trusted, checked_at} for those that were verified."""

@@ -15,7 +15,14 @@ from ..http.throttle import Throttle
 from ..jobqueue import JobQueue
 from ..services import Services
 from ..web import install as install_pages
-from . import archive_routes, eform_routes, intake_routes, page_routes, portal_routes
+from . import (
+    archive_routes,
+    dossier_routes,
+    eform_routes,
+    intake_routes,
+    page_routes,
+    portal_routes,
+)
 from .metrics import Metrics
 
 DESCRIPTION = """Số hóa hồ sơ tại Bộ phận Một cửa: tiếp nhận bản quét, theo dõi tiến độ, tra cứu giấy tờ
@@ -39,7 +46,7 @@ def create_app(services: Services, queue: JobQueue) -> FastAPI:
                                   per_client=settings.failures_per_client)
     app.state.metrics = Metrics(queue)
     errors.install(app)
-    for module in (intake_routes, portal_routes, archive_routes, eform_routes, page_routes):
+    for module in (intake_routes, dossier_routes, portal_routes, archive_routes, eform_routes, page_routes):
         app.include_router(module.router)
     # Added first, so that it runs inside the pages' session middleware and sees the session.
     app.add_middleware(BodyGate, app_state=app.state, max_bytes=settings.max_request_bytes)

@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from . import (
     archive_pages,
+    dossier_pages,
     intake_pages,
     page_tool_pages,
     review_pages,
@@ -41,7 +42,7 @@ def install(app: FastAPI) -> None:
                        session_cookie="digitize_session", max_age=int(settings.session_hours * 3600),
                        same_site="lax", https_only=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (session_pages, intake_pages, review_pages, page_tool_pages, search_pages, archive_pages):
+    for module in (session_pages, intake_pages, dossier_pages, review_pages, page_tool_pages, search_pages, archive_pages):
         app.include_router(module.router)
     sso.install(app, settings)
 

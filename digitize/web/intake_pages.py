@@ -1,8 +1,6 @@
 """Tiếp nhận: open or pick a dossier, drop the scans, follow each file live, see what it became."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
@@ -10,15 +8,16 @@ from common.errors import AppError
 
 from .. import archive, eform, sheets
 from ..codes import KINDS
-from ..dossiers import open_dossier
+from ..dossier_overview import overview
+from ..dossiers import check_applicant, open_dossier
 from ..errors import NotFoundError, UserError
 from ..http import state
 from ..http.auth import Caller
 from ..http.uploads import JobId, job_event_stream, job_view, receive_files, retry_job
-from ..intake import confirm_split, split_confirmation, unfinished_of_dossier
-from ..procedures import catalogue as procedures_catalogue
-from ..procedures import checklist, find
-from .render import local_time, render
+from ..intake import confirm_split, split_confirmation
+from ..procedures import find
+from .dossier_pages import procedures_of
+from .render import render
 from .session import check_csrf, require_page
 
 router = APIRouter(include_in_schema=False)
@@ -35,78 +34,46 @@ def _queue_panel(request: Request) -> dict | None:
         return None
 
 
-def procedures_of(services):
-    return procedures_catalogue(services.settings.procedures_file)
-
-
 @router.get("/tiep-nhan")
-def intake(request: Request, ho_so: str | None = None, caller: Caller = Depends(counter)):
-    return _intake_page(request, ho_so.strip().upper() if ho_so else None)
+def intake(request: Request, ho_so: str | None = None, dung_lai: str | None = None,
+           caller: Caller = Depends(counter)):
+    return _intake_page(request, ho_so.strip().upper()[:80] if ho_so else None, reused=dung_lai)
 
 
 def _intake_page(request: Request, dossier_code: str | None, *, error: str | None = None,
-                 form: dict | None = None, status: int = 200):
-    catalog = state.services(request).catalog
-    dossier = catalog.dossier(dossier_code) if dossier_code else None
-    documents = catalog.documents_of_dossier(dossier["code"]) if dossier else []
-    pending = [{"id": r.id, "filename": r.filename}
-               for r in unfinished_of_dossier(state.services(request), dossier["code"])] if dossier else []
+                 form: dict | None = None, status: int = 200, reused: str | None = None):
     services = state.services(request)
+    dossier = services.catalog.dossier(dossier_code) if dossier_code else None
     procedures = procedures_of(services)
-    procedure = find(procedures, dossier["procedure"]) if dossier else None
-    owner_docs = catalog.documents_of_owner(dossier["owner_id"], limit=200) if dossier and dossier["owner_id"] else []
-    checks = checklist(procedure, documents, owner_docs) if procedure else []
-    return render(request, "intake.html", {"dossier": dossier, "documents": documents, "kinds": KINDS, "pending": pending,
-                                           "procedures": procedures, "procedure": procedure, "checklist": checks,
-                                           "queue": _queue_panel(request),
-                                           "recent": catalog.recent_dossiers(15), "error": error, "form": form},
-                  status=status)
-
-
-@router.get("/tiep-nhan/ho-so/{dossier_code}/bien-nhan.pdf")
-def dossier_receipt(request: Request, dossier_code: str, caller: Caller = Depends(counter)):
-    """The receipt to print for the citizen: the papers received so far and those still missing."""
-    services = state.services(request)
-    catalog = services.catalog
-    dossier = catalog.dossier(dossier_code.strip().upper())
-    if dossier is None:
-        raise NotFoundError("dossier_not_found", "Chưa mở hồ sơ này.", f"No dossier {dossier_code}.")
-    documents = catalog.documents_of_dossier(dossier["code"])
-    procedure = find(procedures_of(services), dossier["procedure"])
-    owner_docs = catalog.documents_of_owner(dossier["owner_id"], limit=200) if dossier["owner_id"] else []
-    missing = [line.paper.name for line in checklist(procedure, documents, owner_docs)
-               if line.state == "missing"] if procedure else []
-    image = sheets.dossier_receipt_image(
-        agency=services.settings.agency_name, dossier_code=dossier["code"], owner_id=dossier["owner_id"],
-        procedure=dossier["procedure"], papers=[f"{d['title'] or d['code']} ({d['pages']} trang) — {d['code']}"
-                                                for d in documents],
-        missing=missing, clerk=caller.name, when=local_time(datetime.now(timezone.utc)))
-    return Response(sheets.as_pdf([image], dpi=150), media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="bien-nhan-{dossier["code"]}.pdf"'})
-
-
-@router.get("/tiep-nhan/ho-so/{dossier_code}/giay-to")
-def dossier_papers(request: Request, dossier_code: str, caller: Caller = Depends(counter)):
-    """The dossier's papers, for the intake page to refresh as files finish."""
-    catalog = state.services(request).catalog
-    dossier = catalog.dossier(dossier_code.strip().upper())
-    if dossier is None:
-        raise NotFoundError("dossier_not_found", "Chưa mở hồ sơ này.", f"No dossier {dossier_code}.")
-    return render(request, "dossier_papers.html", {"documents": catalog.documents_of_dossier(dossier["code"])})
+    view = overview(services, dossier, procedures) if dossier else None
+    pending = [{"id": r.id, "filename": r.filename} for r in view.pending] if view else []
+    return render(request, "intake.html", {"dossier": dossier, "view": view, "kinds": KINDS, "pending": pending,
+                                           "procedures": procedures, "queue": _queue_panel(request),
+                                           "reused": reused, "recent": services.catalog.recent_dossiers(15),
+                                           "error": error, "form": form}, status=status)
 
 
 @router.post("/tiep-nhan/ho-so")
 def create_dossier(request: Request, csrf: str = Form(""), code: str = Form(""), owner_id: str = Form(""),
-                   procedure: str = Form(""), caller: Caller = Depends(counter)):
+                   procedure: str = Form(""), applicant_name: str = Form(""), applicant_phone: str = Form(""),
+                   applicant_address: str = Form(""), caller: Caller = Depends(counter)):
     check_csrf(request, csrf)
+    services = state.services(request)
+    known = find(procedures_of(services), procedure)
     try:
-        record = open_dossier(state.services(request), owner_id=owner_id.strip() or None, procedure=procedure,
-                              who=caller.name, code=code.strip() or None)
+        applicant = check_applicant(applicant_name, applicant_phone, applicant_address)
+        record = open_dossier(services, owner_id=owner_id.strip() or None, procedure=known.name if known else procedure,
+                              who=caller.name,
+                              code=code.strip() or None, applicant=applicant,
+                              working_days=known.days if known else None)
     except UserError as exc:  # said beside the field it is about
-        field = {"invalid_owner_id": "owner_id", "dossier_owner_mismatch": "owner_id"}.get(
-            exc.code, "code" if "dossier" in exc.code or exc.code == "invalid_code" else None)
+        field = {"invalid_owner_id": "owner_id", "dossier_owner_mismatch": "owner_id"}.get(exc.code) or (
+            exc.code.removeprefix("invalid_") if exc.code.startswith("invalid_applicant") else
+            "code" if "dossier" in exc.code or exc.code == "invalid_code" else None)
         return _intake_page(request, None, error=None if field else exc.message_vi, status=422,
                             form={"code": code, "owner_id": owner_id, "procedure": procedure,
+                                  "applicant_name": applicant_name, "applicant_phone": applicant_phone,
+                                  "applicant_address": applicant_address,
                                   "error_field": field, "field_error": exc.message_vi if field else None})
     return RedirectResponse(f"/tiep-nhan?ho_so={record['code']}", status_code=303)
 
@@ -120,6 +87,12 @@ async def upload(request: Request, files: list[UploadFile] = File(...), dossier_
     if dossier is None:
         raise NotFoundError("dossier_not_found", "Chưa mở hồ sơ này.", f"No dossier {dossier_code}.")
     return await receive_files(request, files, dossier["owner_id"], kind or None, dossier["code"], caller)
+
+
+@router.get("/tiep-nhan/hang-doi")
+def queue_panel(request: Request, caller: Caller = Depends(counter)):
+    """The queue panel again, for the page to refresh as files finish and workers come and go."""
+    return render(request, "queue_panel.html", {"queue": _queue_panel(request)})
 
 
 @router.get("/tiep-nhan/cong-viec/{job_id}")
@@ -171,13 +144,3 @@ def separator_sheet(caller: Caller = Depends(counter)):
     """The separator sheet to print: laid between two papers scanned in one pass."""
     return Response(sheets.as_pdf([sheets.separator_image()]), media_type="application/pdf",
                     headers={"Content-Disposition": 'inline; filename="to-tach-giay-to.pdf"'})
-
-
-@router.get("/tiep-nhan/bia/{dossier_code}.pdf")
-def cover_sheet(request: Request, dossier_code: str, caller: Caller = Depends(counter)):
-    """A dossier's cover sheet to print: laid before its papers when several dossiers go in one pass."""
-    dossier = state.services(request).catalog.dossier(dossier_code.strip().upper())
-    if dossier is None:
-        raise NotFoundError("dossier_not_found", "Chưa mở hồ sơ này.", f"No dossier {dossier_code}.")
-    return Response(sheets.as_pdf([sheets.cover_image(dossier["code"])]), media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="bia-{dossier["code"]}.pdf"'})

@@ -17,7 +17,7 @@ from common.pdf_marks import STAMP_BAND
 from .. import archive
 from ..services import Services
 
-THUMBNAIL, REVIEW = 160, 1000  # widths in pixels
+THUMBNAIL, REVIEW, ZOOM = 160, 1000, 2400  # widths in pixels; ZOOM for card print read up close
 _PDFIUM = threading.Lock()  # pdfium is not thread-safe, and pages are served from a thread pool
 
 

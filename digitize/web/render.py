@@ -17,6 +17,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 MENU = [  # (path, title, roles besides admin): a page shows in the menu for those who may open it
     ("/tiep-nhan", "Tiếp nhận", ("counter",)),
     ("/kiem-tra", "Kiểm tra", ("counter",)),
+    ("/ho-so", "Hồ sơ trong ngày", ("counter",)),
     ("/tra-cuu", "Tra cứu", ("archivist",)),
     ("/luu-tru", "Hồ sơ lưu trữ", ("archivist",)),
 ]

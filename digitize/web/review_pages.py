@@ -15,7 +15,7 @@ from ..errors import ConflictError, NotFoundError, UserError
 from ..http import state
 from ..http.auth import Caller
 from .labels import LOW_CONFIDENCE
-from .page_images import REVIEW, THUMBNAIL
+from .page_images import REVIEW, THUMBNAIL, ZOOM
 from .render import render
 from .session import check_csrf, require_page
 
@@ -121,7 +121,7 @@ def review_page(request: Request, code: str, page: int, caller: Caller, *, error
                                   "tach": "Đã tách thành giấy tờ mới này."}.get(done),
         "manifest": manifest, "next_code": _next_in_dossier(services, doc),
         "signature": eform.signature(services, doc["code"], form.version) if form.signed_off else None,
-        "review_width": REVIEW,
+        "review_width": REVIEW, "zoom_width": ZOOM,
     }, status=status)
 
 
@@ -144,7 +144,7 @@ def _page_sizes(services, code: str) -> list[tuple[int, int]]:
 def page_image(request: Request, code: str, page: int, rong: int = Query(THUMBNAIL),
                caller: Caller = Depends(readers)):
     doc = state.document_or_404(request, code)
-    if rong not in (THUMBNAIL, REVIEW) or not 1 <= page <= doc["pages"]:
+    if rong not in (THUMBNAIL, REVIEW, ZOOM) or not 1 <= page <= doc["pages"]:
         raise NotFoundError("not_found", "Không có trang này.", "No such page.")
     data = request.app.state.page_image(doc["code"], doc["signed_sha256"], page, rong)
     state.audit(request, caller, "read_page_image", doc, detail=f"page {page}")

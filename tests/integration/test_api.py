@@ -49,6 +49,8 @@ ALLOWED = {  # (method, path) → roles besides admin
     ("post", "/v1/jobs/{job_id}/retry"): {"counter"},
     ("get", "/v1/sheets/separator.pdf"): {"counter"},
     ("get", "/v1/sheets/cover/{dossier_code}.pdf"): {"counter"},
+    ("post", "/v1/dossiers"): {"counter"},
+    ("get", "/v1/dossiers/{code}"): {"counter"},
 }
 
 

@@ -299,3 +299,126 @@ def test_pages_fit_a_phone_and_the_skip_link_leads_to_the_file_picker(server, br
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "files"
     context.close()
+
+
+def test_the_counter_day_applicant_checklist_reuse_and_the_day_list(server, page):
+    """A dossier opened with its applicant; the procedure's checklist offers the paper the citizen
+    already has on file, one click puts it in; the day's list shows the dossier with its status."""
+    import random
+
+    base = server
+    owner = f"0{random.randint(1, 96):02d}{random.randint(0, 10**9 - 1):09d}"  # this test's own citizen
+    phone = f"09{random.randint(0, 10**8 - 1):08d}"
+    log_in(page, base, "counter")
+    page.fill("#owner_id", owner)
+    page.click("button:text('Mở hồ sơ')")
+    page.set_input_files("#files", [str(SAMPLES / "sample-02-cong-van.jpg")])  # a paper of an earlier dossier
+    page.click("#send")
+    earlier = page.wait_for_selector("#jobs li[data-status=finished] .result a.code", timeout=240_000).inner_text()
+
+    page.fill("#owner_id", owner)
+    page.fill("#procedure", "Chứng thực bản sao từ bản chính")
+    page.fill("#applicant_name", "Trần Văn Bình")
+    page.fill("#applicant_phone", "12345")
+    page.click("button:text('Mở hồ sơ')")
+    assert "Số điện thoại không hợp lệ" in page.locator("#applicant_phone-error").inner_text()  # beside its field
+    assert page.locator("#applicant_name").input_value() == "Trần Văn Bình"  # nothing typed is lost
+    page.fill("#applicant_phone", f"{phone[:4]} {phone[4:7]} {phone[7:]}")
+    page.click("button:text('Mở hồ sơ')")
+    dossier = page.locator("#dossier-code").inner_text()
+    assert f"người nộp Trần Văn Bình ({phone})" in page.locator("p.hint >> nth=1").inner_text()
+    assert "hẹn trả kết quả ngày" in page.locator("p.hint >> nth=1").inner_text()
+    assert page.locator("#dossier-status").get_attribute("data-status") == "received"
+
+    offer = page.locator("table.checklist tr.on_file")
+    assert "không cần nộp lại" in offer.inner_text() and earlier in offer.inner_text()
+    shot(page, "13-ho-so-giay-to-da-co")
+    offer.locator("button:text('Dùng cho hồ sơ này')").click()
+    assert f"Đã đưa giấy tờ {earlier} vào hồ sơ" in page.locator("p.ok[role=status]").inner_text()
+    assert page.locator("table.checklist tr.present").count() == 1
+    assert page.locator(f"#dossier-papers a.code:text('{earlier}')").is_visible()
+    assert page.locator("#dossier-status").get_attribute("data-status") == "to_check"
+
+    page.click("nav[aria-label='Chức năng'] a:text('Hồ sơ trong ngày')")
+    page.wait_for_url("**/ho-so")
+    row = page.locator(f"#dossiers tr:has(a.code:text('{dossier}'))")
+    assert "Trần Văn Bình" in row.inner_text() and phone in row.inner_text() and "Cần kiểm tra" in row.inner_text()
+    shot(page, "14-ho-so-trong-ngay")
+    page.fill("#tim", phone)
+    page.click("button:text('Lọc')")
+    assert page.locator("#dossiers tbody tr").count() == 1 and row.is_visible()
+    page.select_option("#tinh_trang", "received")
+    page.click("button:text('Lọc')")
+    assert "Không có hồ sơ nào khớp bộ lọc" in page.locator("#dossiers").inner_text()  # it is past "received"
+
+
+def test_the_page_viewer_zooms_and_the_field_box_stays_on_its_words(server, page):
+    log_in(page, server, "counter")
+    page.goto(server + "/kiem-tra")
+    page.locator("table.list a.code").first.click()
+    page.wait_for_function("document.querySelector('#sheet img').complete")
+    row = page.locator("tr.field[data-box*=',']").first
+    row.locator("input").first.focus()
+
+    def placed() -> dict:
+        return page.evaluate("""() => {
+            const b = document.getElementById('box').getBoundingClientRect();
+            const i = document.querySelector('#sheet img').getBoundingClientRect();
+            const row = document.querySelector('tr.field.current');
+            const [x, y] = row.dataset.box.split(',').map(Number);
+            const s = document.getElementById('sheet');
+            return {top: (b.top - i.top) / i.height, want: y / Number(s.dataset.height), width: i.width,
+                    left: (b.left - i.left) / i.width, wantLeft: x / Number(s.dataset.width)}; }""")
+
+    before = placed()
+    page.click("#zoom-in")
+    page.click("#zoom-in")
+    assert page.locator("#zoom-level").inner_text() == "200%"
+    page.wait_for_function("document.querySelector('#sheet img').src.includes('rong=2400')")
+    page.wait_for_function("document.querySelector('#sheet img').complete")
+    after = placed()
+    assert abs(after["width"] / before["width"] - 2) < 0.05
+    assert abs(after["top"] - after["want"]) < 0.005 and abs(after["left"] - after["wantLeft"]) < 0.005, after
+    box_visible = page.evaluate("""() => { const b = document.getElementById('box').getBoundingClientRect();
+        const s = document.getElementById('sheet').getBoundingClientRect();
+        return b.top >= s.top - 1 && b.bottom <= s.bottom + 1; }""")
+    assert box_visible  # scrolled to the field, not left off screen
+    shot(page, "15-kiem-tra-phong-to")
+    page.locator("#sheet").focus()
+    page.keyboard.press("-")
+    assert page.locator("#zoom-level").inner_text() == "150%"
+    page.click("#zoom-fit")
+    assert page.locator("#zoom-level").inner_text() == "100%"
+
+
+def test_the_clerk_sees_a_file_wait_for_a_worker_then_finish(live, settings, browser, tmp_path):
+    """No worker on the queue: the file is said to be kept and waiting for one, the queue panel says
+    no worker runs; once a worker starts, the file finishes and the dossier's list follows."""
+    quiet = settings.model_copy(update={"queue_name": f"idle-{uuid.uuid4().hex[:8]}"})
+    env = {**os.environ, **{f"DIGITIZE_{k.upper()}": str(v) for k, v in quiet.model_dump().items() if v != ""}}
+    context = browser.new_context(viewport=SCREEN, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    with serve(create_app(Services(quiet), RqJobQueue(quiet))) as base:
+        log_in(page, base, "counter")
+        assert "chưa có máy xử lý nào chạy" in page.locator("#queue-panel").inner_text()
+        page.fill("#owner_id", OWNER)
+        page.click("button:text('Mở hồ sơ')")
+        page.set_input_files("#files", [str(SAMPLES / "sample-02-cong-van.jpg")])
+        page.click("#send")
+        page.wait_for_function("document.querySelector('#jobs li .status') && "
+                               "document.querySelector('#jobs li .status').textContent.includes('chưa có máy xử lý')")
+        assert "lưu an toàn" in page.locator("#jobs li .status").inner_text()
+        page.reload()  # the file is still listed after a reload
+        page.wait_for_selector("#jobs li .status")
+        assert page.locator("#dossier-status").get_attribute("data-status") == "digitizing"
+        shot(page, "16-cho-may-xu-ly")
+        worker = subprocess.run([sys.executable, "-m", "workers", "--burst"], env=env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=300)
+        assert worker.returncode == 0, worker.stderr[-2000:]
+        page.wait_for_selector("#jobs li[data-status=finished] .result", timeout=60_000)
+        page.wait_for_selector("#dossier-papers a.code")
+        assert page.locator("#dossier-status").get_attribute("data-status") == "to_check"
+        page.wait_for_function("document.getElementById('queue-panel').textContent.includes('0 tệp đang chờ')")
+        shot(page, "17-may-xu-ly-chay-lai")
+    context.close()

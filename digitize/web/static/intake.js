@@ -24,11 +24,19 @@
     li.querySelector(".outcome").appendChild(button);
   }
 
-  function refreshPapers() {
-    const list = document.getElementById("dossier-papers");
-    fetch(list.dataset.url).then(function (r) { return r.ok ? r.text() : null; })
-      .then(function (html) { if (html !== null) list.innerHTML = html; });
+  function refreshFrom(element) {
+    fetch(element.dataset.url).then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html !== null) element.innerHTML = html; })
+      .catch(function () {});
   }
+
+  function refreshPapers() {
+    refreshFrom(document.getElementById("dossier-papers"));
+    refreshFrom(document.getElementById("queue-panel"));
+  }
+
+  // Workers come and go: the queue panel is read again every 15 s while the page is open.
+  setInterval(function () { refreshFrom(document.getElementById("queue-panel")); }, 15000);
 
   function say(message) {
     problem.textContent = message;
