@@ -9,7 +9,8 @@ other reading of it:
 - otherwise the reading with more well-formed Vietnamese syllables wins, then the surer one.
 Tesseract words outside every trueocr line stay only when Tesseract was fairly sure of them (on a
 damaged page the rest is noise read as letters); trueocr lines with no Tesseract word in them are
-added when trueocr was sure of them.
+added when trueocr was sure of them. A page either engine lost as a whole (far more of its words
+no Vietnamese syllable than of the other's) is the other engine's.
 """
 from __future__ import annotations
 
@@ -120,6 +121,8 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
                 owner[i] = j
     pairs = [_Pair(line, sorted((i for i in range(len(words)) if owner[i] == j), key=lambda i: words[i].left))
              for j, line in enumerate(lines)]
+    if _lost(lines_text(lines), " ".join(w.text for w in words)):  # trueocr lost it: Tesseract's page as it is
+        return words
     if _tesseract_lost(words, lines):  # trueocr's page, in its reading order, with Tesseract's marks
         return [replace(x, block=n + 1, par=1, line=1) for n, p in enumerate(pairs)
                 for x in fuse(p.line.words, [words[k] for k in p.members])]
@@ -158,8 +161,19 @@ def _tesseract_lost(words: list[Word], lines: list[Line]) -> bool:
     """Whether Tesseract lost the page as a whole (a pattern taken for a picture, noise read as
     letters): far more of its words are no Vietnamese syllable than of trueocr's. Then every line
     is trueocr's, with Tesseract's marks where it read the same letters."""
-    good_1, all_1 = well_formed(" ".join(w.text for w in words))
-    good_2, all_2 = well_formed(" ".join(line.text for line in lines))
+    return _lost(" ".join(w.text for w in words), lines_text(lines))
+
+
+def lines_text(lines: list[Line]) -> str:
+    return " ".join(line.text for line in lines)
+
+
+def _lost(reading: str, other: str) -> bool:
+    """Whether one reading of a page is lost next to the other: far more of its words are no
+    Vietnamese syllable. (trueocr loses some photographed card backs this way, the card's pattern
+    and fingerprint boxes read as letters, while Tesseract reads them well.)"""
+    good_1, all_1 = well_formed(reading)
+    good_2, all_2 = well_formed(other)
     if not all_2:
         return False
     bad_1 = 1 - good_1 / all_1 if all_1 else 1.0

@@ -53,6 +53,14 @@ def quarter_turns(grey: np.ndarray) -> int | None:
     return k if k != VERTICAL and p[k] >= SURE_TURN else None
 
 
+def lies_across(grey: np.ndarray) -> bool:
+    """Whether the classifier is sure the lines run up and down, though not which way up: the page
+    wants a quarter turn, and the upside-down test then says which."""
+    page, _ = _loaded()
+    p = page.orient.run(None, {"x": orient_input(grey)[None, None]})[0][0]
+    return float(p[1] + p[3]) >= SURE_TURN
+
+
 @dataclass
 class Line:
     """One line the detector found and the recogniser read: box in page pixels, confidence 0–100."""

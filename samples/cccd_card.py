@@ -46,6 +46,7 @@ class _Card:
         self.d = ImageDraw.Draw(self.img)
         self.d.rounded_rectangle((0, 0, self.img.width - 1, self.img.height - 1), radius=self.px(3),
                                  outline=(150, 160, 150), width=max(1, dpi // 150))
+        self.printed: list[tuple[float, float, str]] = []  # (top, left) in mm and the text: the OCR truth
 
     def px(self, mm: float) -> int:
         return round(mm / 25.4 * self.dpi)
@@ -60,6 +61,7 @@ class _Card:
         width = self.d.textlength(text, font=f)
         left = self.px(x) - (width / 2 if centred else 0)
         self.d.text((left, self.px(y)), text, font=f, fill=fill)
+        self.printed.append((y, left / self.dpi * 25.4, text))
         return (left + width) / self.dpi * 25.4
 
     def field(self, x: float, y: float, label: str, value: str, mm: float = 2.1) -> None:
@@ -118,6 +120,18 @@ class _Card:
             f = ImageFont.truetype(OCR_B, size)
         for i, line in enumerate(lines):
             self.d.text((self.px(4), self.px(36 + i * 5.2)), line, font=f, fill=INK)
+            self.printed.append((36 + i * 5.2, 4, line))
+
+    def lines(self) -> list[str]:
+        """The printed text as a reader takes it: rows top to bottom (a label and its value, a little
+        lower, are one row), each left to right."""
+        rows: list[list[tuple[float, float, str]]] = []
+        for item in sorted(self.printed):
+            if rows and item[0] - rows[-1][0][0] <= 1.0:
+                rows[-1].append(item)
+            else:
+                rows.append([item])
+        return [" ".join(text for _y, _x, text in sorted(row, key=lambda i: i[1])) for row in rows]
 
 
 def _front(dpi: int, family: str, centre: float, title: tuple[str, float], subtitle: str) -> _Card:
@@ -131,7 +145,7 @@ def _front(dpi: int, family: str, centre: float, title: tuple[str, float], subti
     return s
 
 
-def front_2021(c: Citizen, dpi: int, family: str, qr: bool = True) -> Image.Image:
+def front_2021(c: Citizen, dpi: int, family: str, qr: bool = True) -> _Card:
     s = _front(dpi, family, 44, ("CĂN CƯỚC CÔNG DÂN", 3.0), "Citizen Identity Card")
     if qr:
         s.qr(68, 2, 16, qr_payload(c))
@@ -149,10 +163,10 @@ def front_2021(c: Citizen, dpi: int, family: str, qr: bool = True) -> Image.Imag
     s.text(25, y + 0.3, "Nơi thường trú / Place of residence:", 1.75)
     s.wrapped(25, y + 3.0, c.residence, 58)
     s.specimen()
-    return s.img
+    return s
 
 
-def back_2021(c: Citizen, dpi: int, family: str) -> Image.Image:
+def back_2021(c: Citizen, dpi: int, family: str) -> _Card:
     s = _Card(dpi, family)
     s.text(3, 3, "Đặc điểm nhân dạng / Personal identification:", 1.75)
     s.text(3, 6, c.features, 2.0, "Bold")
@@ -166,10 +180,10 @@ def back_2021(c: Citizen, dpi: int, family: str) -> Image.Image:
     s.text(75.5, 31.5, "Ngón trỏ phải", 1.5, centred=True)
     s.mrz(make_td1(c.id12, c.birth, c.sex, c.expiry, c.full_name))
     s.specimen()
-    return s.img
+    return s
 
 
-def front_2024(c: Citizen, dpi: int, family: str) -> Image.Image:
+def front_2024(c: Citizen, dpi: int, family: str) -> _Card:
     s = _front(dpi, family, 48, ("CĂN CƯỚC", 3.2), "IDENTITY CARD")
     s.photo(3, 19, 19, 24)
     s.text(25, 17.5, "Số định danh cá nhân / Personal identification number:", 1.7)
@@ -180,10 +194,10 @@ def front_2024(c: Citizen, dpi: int, family: str) -> Image.Image:
     s.field(25, 35.5, "Giới tính / Sex:", c.sex)
     s.field(51, 35.5, "Quốc tịch / Nationality:", "Việt Nam")
     s.specimen()
-    return s.img
+    return s
 
 
-def back_2024(c: Citizen, dpi: int, family: str, qr: bool = True) -> Image.Image:
+def back_2024(c: Citizen, dpi: int, family: str, qr: bool = True) -> _Card:
     s = _Card(dpi, family)
     if qr:
         s.qr(66, 2, 17, qr_payload(c))
@@ -195,7 +209,7 @@ def back_2024(c: Citizen, dpi: int, family: str, qr: bool = True) -> Image.Image
     s.field(3, y + 3.8, "Ngày, tháng, năm hết hạn / Date of expiry:", dmy(c.expiry), 2.0)
     s.mrz(make_td1(c.id12, c.birth, c.sex, c.expiry, c.full_name))
     s.specimen()
-    return s.img
+    return s
 
 
 def render(c: Citizen, model: str, dpi: int, family: str, *, qr_covered: bool = False,
@@ -211,6 +225,12 @@ def render(c: Citizen, model: str, dpi: int, family: str, *, qr_covered: bool = 
 
 def sides(c: Citizen, model: str, dpi: int, family: str, *, qr_covered: bool = False) -> tuple[Image.Image, Image.Image]:
     """The card's front and back, each on its own (as a phone photographs them)."""
+    front, back = printed_sides(c, model, dpi, family, qr_covered=qr_covered)
+    return front.img, back.img
+
+
+def printed_sides(c: Citizen, model: str, dpi: int, family: str, *, qr_covered: bool = False) -> tuple[_Card, _Card]:
+    """The card's front and back with the text printed on each (`.img`, `.lines()`)."""
     if model == "2021":
         front, back = front_2021(c, dpi, family), back_2021(c, dpi, family)
         qr_side, qr_at = front, (68, 2)
@@ -219,6 +239,6 @@ def sides(c: Citizen, model: str, dpi: int, family: str, *, qr_covered: bool = F
         qr_side, qr_at = back, (66, 2)
     if qr_covered:
         px = lambda mm: round(mm / 25.4 * dpi)  # noqa: E731
-        ImageDraw.Draw(qr_side).rectangle((px(qr_at[0] - 2), px(qr_at[1] - 1), px(qr_at[0] + 18.5), px(qr_at[1] + 19)),
-                                          fill=(250, 236, 140))
+        ImageDraw.Draw(qr_side.img).rectangle((px(qr_at[0] - 2), px(qr_at[1] - 1), px(qr_at[0] + 18.5),
+                                               px(qr_at[1] + 19)), fill=(250, 236, 140))
     return front, back

@@ -54,6 +54,7 @@ def degradation_for(level: int, rng: random.Random) -> dict:
 PHOTOCOPY = 4
 PHOTO = 5
 SECURITY = 6
+CARD_PHOTO = 7  # an id card's front and back photographed one by one (samples/generate.py)
 
 
 def security_damage(rng: random.Random) -> dict:

@@ -82,6 +82,10 @@ def write_corpus(out: Path, pages_per_level: int, seed: int, levels: tuple[int, 
     written = []
     n = 0
     for level in levels:
+        if level == degrade.CARD_PHOTO:
+            written += _card_photos(out, pages_per_level, rng, n)
+            n += pages_per_level
+            continue
         for _ in range(pages_per_level):
             img, truth = make_page(rng, level, fonts[n % len(fonts)])
             stem = out / f"gen{n:03d}-L{level}"
@@ -91,6 +95,29 @@ def write_corpus(out: Path, pages_per_level: int, seed: int, levels: tuple[int, 
             write_truth(stem, truth)
             written.append(image)
             n += 1
+    return written
+
+
+def _card_photos(out: Path, count: int, rng: random.Random, first: int) -> list[Path]:
+    """`count` phone photos of id cards (L7), fronts and backs in turn, each with the text printed on
+    it as the truth, in the corpus format."""
+    written = []
+    for n in range(first, first + count):
+        if (n - first) % 2 == 0:
+            person, model = identity.citizen(rng), rng.choice(["2021", "2024"])
+            d = degradation_for_paper("cccd", degrade.PHOTO, rng)
+            cards = cccd_card.printed_sides(person, model, d["dpi"], rng.choice(["noto-sans", "liberation-sans"]))
+        side = cards[(n - first) % 2]
+        damage = {**d, "photo": degrade.photo_damage(rng)["photo"]}
+        img = degrade.apply(side.img, damage, rng, colour=True)
+        stem = out / f"gen{n:03d}-L{degrade.CARD_PHOTO}"
+        image = stem.with_suffix(".jpg")
+        truth = {"kind": "cccd", "side": "front" if (n - first) % 2 == 0 else "back", "card_model": model,
+                 "level": degrade.CARD_PHOTO, "degradation": damage, "dpi": d["dpi"], "image": image.name,
+                 "body_lines": side.lines()}
+        save_image(img, image, damage.get("claimed_dpi", d["dpi"]), damage["jpeg"])
+        write_truth(stem, truth)
+        written.append(image)
     return written
 
 
@@ -221,7 +248,8 @@ def main() -> None:
     parser.add_argument("--pages-per-level", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--levels", default="0,1,2,3",
-                        help="corpus levels, e.g. 4 for worn photocopies, 5 for phone photos (samples/degrade.py)")
+                        help="corpus levels, e.g. 4 for worn photocopies, 5 for phone photos, 6 security paper, "
+                             "7 phone photos of id cards, front and back (samples/degrade.py)")
     parser.add_argument("--fonts", help="comma-separated font families (default: all), e.g. for a held-out set")
     args = parser.parse_args()
     target = args.corpus or args.fields or args.batches or args.out

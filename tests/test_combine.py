@@ -132,3 +132,14 @@ def test_a_page_tesseract_lost_to_a_pattern_is_trueocr_s_in_its_reading_order():
     out = combine.combine(junk, lines)
     assert words_to_text(out).split("\n\n") == ["Ủy ban nhân dân tỉnh", "đề nghị công dân bổ sung",
                                                  "giấy tờ theo quy định"]
+
+
+def test_a_page_trueocr_lost_keeps_tesseract_s_reading_whole():
+    """A photographed card's back: Tesseract read it, trueocr took the pattern for letters (single
+    vowels and junk); no line of trueocr's replaces Tesseract's."""
+    read = (_line("Đặc điểm nhân dạng / Personal identification:", 100, 80)
+            + _line("Nốt ruồi cách 1,5cm trên đầu mày trái", 150, 78)
+            + _line("Ngón trỏ trái Ngón trỏ phải", 200, 75))
+    lines = [_second("O Dx G) Đặc điểm nhân dạn / Persoal", 100, 60), _second("Nốt ruồi trên đầu", 150, 70),  # alone, preferred: no misread word
+             _second("z à A C Ơ Tx Hh qq", 200, 50)]
+    assert combine.combine(read, lines) == read
