@@ -16,6 +16,7 @@ from .model import FAIR_CONF, PageText, SourcePage, confident_chars
 from .prepare import prepare_page
 from .reread import reread_dates
 from .small_print import reread_small_print
+from .syllables import well_formed
 from .tesserocr_engine import TesserocrEngine
 from .textpdf import DEFAULT_JPEG_QUALITY, PageImage, PdfPage, encode_page_image
 
@@ -57,11 +58,12 @@ def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: b
     t = time.perf_counter()
     words = engine.words(prepared.for_ocr, prepared.dpi)
     if _doubtful(words):
-        # Orientation guessed wrong on pages with little running text (an id card photocopy):
-        # the page read upside down is all low-confidence garbage. Try it the other way up.
+        # Orientation guessed wrong on pages with little running text (an id card photocopy, a card's
+        # back with its machine-readable zone): the page read upside down is garbage, of low
+        # confidence from Tesseract, of few Vietnamese syllables from trueocr. Try it the other way up.
         turned = np.ascontiguousarray(np.rot90(prepared.for_ocr, 2))
         other = engine.words(turned, prepared.dpi)
-        if confident_chars(other) > confident_chars(words):
+        if _readable(other) > _readable(words):
             log.info("page %d read better turned 180 degrees", page.index + 1)
             words = other
             prepared = _turned(prepared)
@@ -92,9 +94,20 @@ def _turned(prepared):
                    orientation=(prepared.orientation + 180) % 360)
 
 
+MIN_SYLLABLES = 0.6  # share of a reading's words that are Vietnamese syllables below which it is doubtful
+
+
 def _doubtful(words: list) -> bool:
     confs = [w.conf for w in words if w.conf >= 0]
-    return not confs or sum(confs) / len(confs) < FAIR_CONF
+    if not confs or sum(confs) / len(confs) < FAIR_CONF:
+        return True
+    good, total = well_formed(" ".join(w.text for w in words))
+    return total >= 5 and good / total < MIN_SYLLABLES
+
+
+def _readable(words: list) -> tuple[int, int]:
+    """How much of a page a reading got: its Vietnamese syllables, then its confident characters."""
+    return well_formed(" ".join(w.text for w in words))[0], confident_chars(words)
 
 
 def ocr_pages(pages: list[SourcePage], engine: OcrEngine | None = None, *, jobs: int = 2, keep_images: bool = True,

@@ -10,6 +10,7 @@ from .. import archive as documents
 from .. import eform
 from ..http import state
 from ..http.auth import Caller
+from .page_images import REVIEW, ZOOM
 from .render import render
 from .session import require_page
 
@@ -41,7 +42,7 @@ def archive(request: Request, code: str, caller: Caller = Depends(archivist)):
         "signed_off": signed["signed_off"] if signed else None,
         "dossiers": services.catalog.dossiers_of(doc["code"]), "history": history,
         "trail": services.catalog.audit_trail(doc["code"])[-100:], "retention_years": years,
-        "retain_until": _years_after(doc["created_at"], years),
+        "retain_until": _years_after(doc["created_at"], years), "review_width": REVIEW, "zoom_width": ZOOM,
     })
 
 

@@ -193,6 +193,12 @@ def test_clerk_to_archivist(server, page):
     assert "Đồng Xoài" in page.locator("text=Lịch sử sửa biểu mẫu >> xpath=following-sibling::table[1]").inner_text()
     assert "lan.nguyen ký xác nhận" in page.locator("#form-signature").inner_text()
     assert "chữ ký hợp lệ" in page.locator("#form-signature").inner_text()
+    page.wait_for_function("document.querySelector('#sheet img').complete")
+    assert page.locator("#sheet img").evaluate("img => img.naturalWidth") >= 1000  # the page itself, not a thumbnail
+    page.click("#zoom-in")
+    page.click("#zoom-in")
+    page.wait_for_function("document.querySelector('#sheet img').src.includes('rong=2400')")
+    assert page.locator("#zoom-level").inner_text() == "200%"
     shot(page, "07-luu-tru")
     with page.expect_download() as download:
         page.click("text=Tải bản PDF đã ký số")

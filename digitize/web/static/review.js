@@ -17,35 +17,7 @@
       });
     });
   }
-  if (!sheet) return;
-  // Zoom: the picture's frame is a percentage of the sheet's width, so the field's box (in percent
-  // of the frame) stays on its words; past 150% the sharper picture is loaded once.
-  const frame = document.getElementById("frame");
-  const picture = frame.querySelector("img");
-  const level = document.getElementById("zoom-level");
-  const STEPS = [100, 150, 200, 300, 400];
-  let zoom = 100;
-  function setZoom(next) {
-    zoom = Math.max(STEPS[0], Math.min(STEPS[STEPS.length - 1], next));
-    frame.style.width = zoom + "%";
-    level.textContent = zoom + "%";
-    if (zoom > 150 && picture.dataset.sharp && picture.src.indexOf(picture.dataset.sharp) < 0) {
-      picture.src = picture.dataset.sharp;
-    }
-    if (!box.hidden) box.scrollIntoView({block: "center", inline: "center"});
-  }
-  function step(dir) {
-    const at = STEPS.indexOf(zoom);
-    setZoom(STEPS[Math.max(0, Math.min(STEPS.length - 1, (at < 0 ? 0 : at) + dir))]);
-  }
-  document.getElementById("zoom-in").addEventListener("click", function () { step(1); });
-  document.getElementById("zoom-out").addEventListener("click", function () { step(-1); });
-  document.getElementById("zoom-fit").addEventListener("click", function () { setZoom(100); });
-  sheet.addEventListener("keydown", function (e) {
-    if (e.key === "+" || e.key === "=") { step(1); e.preventDefault(); }
-    else if (e.key === "-") { step(-1); e.preventDefault(); }
-  });
-  if (!sheet.dataset.width) return;
+  if (!sheet || !sheet.dataset.width) return;
   const width = Number(sheet.dataset.width), height = Number(sheet.dataset.height);
 
   function show(row) {
