@@ -113,3 +113,17 @@ def test_decompression_bomb_is_refused():
 def test_type_comes_from_content_not_name():
     assert sniff_type(_encode(text_page(), "PNG")) == "png"
     assert sniff_type(_encode(text_page(), "TIFF")) == "tiff"
+
+
+def test_a_confident_reading_without_vietnamese_syllables_is_doubtful_and_loses_to_the_page_turned():
+    """trueocr reads an upside-down card back with high confidence, but as no Vietnamese words."""
+    from ocr.model import Word
+    from ocr.recognize import _doubtful, _readable
+
+    def words(text: str, conf: float) -> list[Word]:
+        return [Word(t, 10 * i, 10, 8, 8, conf, 1, 1, 1) for i, t in enumerate(text.split())]
+
+    upside_down = words("Iệud o.ì uobN lỆ1) O1) IỌBN neW ueAuaAnổN IỘH YX LÝNL HNỊHO", 92)
+    upright = words("Đặc điểm nhân dạng Nốt ruồi trên đầu mày trái Ngón trỏ trái", 80)
+    assert _doubtful(upside_down) and not _doubtful(upright)
+    assert _readable(upright) > _readable(upside_down)
