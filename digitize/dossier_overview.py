@@ -44,8 +44,10 @@ def overview(services: Services, record: dict, procedures: tuple[Procedure, ...]
     catalog = services.catalog
     documents = catalog.documents_of_dossier(record["code"])
     procedure = find(procedures, record["procedure"])
-    owner_docs = catalog.documents_of_owner(record["owner_id"], limit=200) if record["owner_id"] else []
-    lines = checklist(procedure, documents, owner_docs) if procedure else []
+    lines = []
+    if procedure:
+        owner_docs = catalog.documents_of_owner(record["owner_id"], limit=200) if record["owner_id"] else []
+        lines = checklist(procedure, documents, owner_docs)
     return DossierOverview(record, documents, unfinished_of_dossier(services, record["code"]), procedure, lines,
                            {d["code"]: _signed_off(services, d["code"]) for d in documents})
 

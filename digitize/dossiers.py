@@ -21,6 +21,7 @@ from .audit import Actor, record
 from .codes import check_owner_id, format_dossier_code, parse_dossier_code, shown
 from .errors import ConflictError, InvalidFieldError, NotFoundError
 from .pipeline import link_dossier
+from .procedures import catalogue, find
 from .services import Services
 
 STATUSES = {"received": "Đã tiếp nhận", "digitizing": "Đang số hóa", "to_check": "Cần kiểm tra",
@@ -73,11 +74,13 @@ def promised_date(received: date, working_days: int | None) -> date | None:
 
 
 def open_dossier(services: Services, *, owner_id: str | None, procedure: str, who: str,
-                 code: str | None = None, applicant: Applicant | None = None,
-                 working_days: int | None = None) -> dict:
-    """Open (or, for a code that already exists, return) a dossier; `code` None allocates the next one."""
+                 code: str | None = None, applicant: Applicant | None = None) -> dict:
+    """Open (or, for a code that already exists, return) a dossier; `code` None allocates the next one.
+    A procedure of the agency's catalogue (by name or code) is recorded by its name, and gives the
+    promised date."""
     owner = check_owner_id(owner_id) if owner_id else None
-    procedure = " ".join(procedure.split())[:300]
+    known = find(catalogue(services.settings.procedures_file), procedure)
+    procedure = known.name if known else " ".join(procedure.split())[:300]
     if code:
         code = code.strip().upper()
         parse_dossier_code(code)
@@ -95,7 +98,8 @@ def open_dossier(services: Services, *, owner_id: str | None, procedure: str, wh
     record = {"code": code, "owner_id": owner, "procedure": procedure or None,
               "created_at": datetime.now(timezone.utc), "created_by": who,
               "applicant_name": applicant.name, "applicant_phone": applicant.phone,
-              "applicant_address": applicant.address, "promised_on": promised_date(today, working_days)}
+              "applicant_address": applicant.address,
+              "promised_on": promised_date(today, known.days if known else None)}
     body = {**record, "created_at": record["created_at"].isoformat(),
             "promised_on": record["promised_on"].isoformat() if record["promised_on"] else None}
     services.store.put(layout.dossier_key(code), json.dumps(body, ensure_ascii=False).encode(), "application/json",

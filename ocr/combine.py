@@ -121,9 +121,11 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
                 owner[i] = j
     pairs = [_Pair(line, sorted((i for i in range(len(words)) if owner[i] == j), key=lambda i: words[i].left))
              for j, line in enumerate(lines)]
-    if _lost(lines_text(lines), " ".join(w.text for w in words)):  # trueocr lost it: Tesseract's page as it is
+    first, second = " ".join(w.text for w in words), " ".join(line.text for line in lines)
+    if _lost(second, first):  # trueocr lost the page: Tesseract's as it is
         return words
-    if _tesseract_lost(words, lines):  # trueocr's page, in its reading order, with Tesseract's marks
+    if _lost(first, second):  # Tesseract lost it (a pattern taken for a picture, noise read as letters):
+        # trueocr's page, in its reading order, with Tesseract's marks where it read the same letters
         return [replace(x, block=n + 1, par=1, line=1) for n, p in enumerate(pairs)
                 for x in fuse(p.line.words, [words[k] for k in p.members])]
     second = [bool(p.members) and prefer_second(p.tesseract_text(words), p.tesseract_conf(words), p.line.text,
@@ -153,19 +155,8 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
     return out
 
 
-LOST = 0.15  # share of misread words in Tesseract's reading from which it lost the page ...
-LOST_RATIO = 2.0  # ... when that is also this many times trueocr's share
-
-
-def _tesseract_lost(words: list[Word], lines: list[Line]) -> bool:
-    """Whether Tesseract lost the page as a whole (a pattern taken for a picture, noise read as
-    letters): far more of its words are no Vietnamese syllable than of trueocr's. Then every line
-    is trueocr's, with Tesseract's marks where it read the same letters."""
-    return _lost(" ".join(w.text for w in words), lines_text(lines))
-
-
-def lines_text(lines: list[Line]) -> str:
-    return " ".join(line.text for line in lines)
+LOST = 0.15  # share of misread words in one reading from which it lost the page ...
+LOST_RATIO = 2.0  # ... when that is also this many times the other reading's share
 
 
 def _lost(reading: str, other: str) -> bool:

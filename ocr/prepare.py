@@ -40,13 +40,10 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
 
     t = time.perf_counter()
     blank = deskew.is_blank(grey)  # no text to turn by: neither the model nor Tesseract's OSD is asked
-    planned = None if blank else _content(_as_set(grey, turns, skew))
-    more = None if blank else trueocr_engine.quarter_turns(planned)
-    if more is None and not blank and trueocr_engine.lies_across(planned):
-        more = 1  # which way up is left to the upside-down test below (a card's MRZ fooled the profiles)
-        turns = (turns - more) % 4
+    more, across = (None, False) if blank else trueocr_engine.turn_of(_content(_as_set(grey, turns, skew)))
+    if more is None and across:  # a card's MRZ fooled the profiles; which way up is the upside-down test's
+        turns = (turns - 1) % 4
         skew = deskew.estimate_skew(np.ascontiguousarray(np.rot90(grey, turns)))
-        more = None
     elif more:
         turns = (turns - more) % 4
         if more % 2:  # the lines run the other way than the profiles said: measure their skew again

@@ -47,18 +47,16 @@ def _loaded() -> tuple[PageEngine, Recognizer]:
 def quarter_turns(grey: np.ndarray) -> int | None:
     """Quarter turns counter-clockwise that the text on a level page is turned by (0–3), or None when
     the classifier is not sure. `np.rot90(grey, -k)` sets it upright."""
+    return turn_of(grey)[0]
+
+
+def turn_of(grey: np.ndarray) -> tuple[int | None, bool]:
+    """(quarter_turns, whether the classifier is sure the lines run up and down though not which way
+    up: the page then wants a quarter turn, and the upside-down test says which)."""
     page, _ = _loaded()
     p = page.orient.run(None, {"x": orient_input(grey)[None, None]})[0][0]
     k = int(p.argmax())
-    return k if k != VERTICAL and p[k] >= SURE_TURN else None
-
-
-def lies_across(grey: np.ndarray) -> bool:
-    """Whether the classifier is sure the lines run up and down, though not which way up: the page
-    wants a quarter turn, and the upside-down test then says which."""
-    page, _ = _loaded()
-    p = page.orient.run(None, {"x": orient_input(grey)[None, None]})[0][0]
-    return float(p[1] + p[3]) >= SURE_TURN
+    return (k if k != VERTICAL and p[k] >= SURE_TURN else None), float(p[1] + p[3]) >= SURE_TURN
 
 
 @dataclass

@@ -160,7 +160,7 @@ def test_a_paper_on_file_joins_the_dossier_and_the_status_moves_on(client, servi
 
 def test_the_receipt_names_the_applicant_and_the_promised_date(client, services):
     record = open_dossier(services, owner_id=OWNER, procedure="Xác nhận nơi cư trú", who="t",
-                          applicant=check_applicant("Phạm Minh Đức", "0987654321"), working_days=1)
+                          applicant=check_applicant("Phạm Minh Đức", "0987654321"))
     pdf = client.get(f"/tiep-nhan/ho-so/{record['code']}/bien-nhan.pdf")
     assert pdf.status_code == 200
     picture = pypdfium2.PdfDocument(io.BytesIO(pdf.content))[0].render(scale=300 / 72).to_pil().convert("L")

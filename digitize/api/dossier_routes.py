@@ -11,7 +11,7 @@ from ..dossiers import STATUSES, check_applicant, open_dossier
 from ..errors import NotFoundError
 from ..http import state
 from ..http.auth import Caller, require
-from ..procedures import catalogue, find
+from ..procedures import catalogue
 
 router = APIRouter(prefix="/v1/dossiers", tags=["hồ sơ (counter)"])
 
@@ -27,13 +27,9 @@ class NewDossier(BaseModel):
 
 @router.post("", status_code=201, summary="Mở hồ sơ: chủ hồ sơ, người nộp, thủ tục; ngày hẹn trả theo thủ tục")
 def create(request: Request, body: NewDossier, caller: Caller = Depends(require("counter"))) -> dict:
-    services = state.services(request)
-    known = find(catalogue(services.settings.procedures_file), body.procedure)
-    record = open_dossier(services, owner_id=body.owner_id, procedure=known.name if known else body.procedure,
-                          who=caller.name,
-                          code=body.code, applicant=check_applicant(body.applicant_name, body.applicant_phone,
-                                                                    body.applicant_address),
-                          working_days=known.days if known else None)
+    applicant = check_applicant(body.applicant_name, body.applicant_phone, body.applicant_address)
+    record = open_dossier(state.services(request), owner_id=body.owner_id, procedure=body.procedure, who=caller.name,
+                          code=body.code, applicant=applicant)
     return read(request, record["code"], caller)
 
 

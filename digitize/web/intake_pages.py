@@ -15,7 +15,6 @@ from ..http import state
 from ..http.auth import Caller
 from ..http.uploads import JobId, job_event_stream, job_view, receive_files, retry_job
 from ..intake import confirm_split, split_confirmation
-from ..procedures import find
 from .dossier_pages import procedures_of
 from .render import render
 from .session import check_csrf, require_page
@@ -58,14 +57,10 @@ def create_dossier(request: Request, csrf: str = Form(""), code: str = Form(""),
                    procedure: str = Form(""), applicant_name: str = Form(""), applicant_phone: str = Form(""),
                    applicant_address: str = Form(""), caller: Caller = Depends(counter)):
     check_csrf(request, csrf)
-    services = state.services(request)
-    known = find(procedures_of(services), procedure)
     try:
         applicant = check_applicant(applicant_name, applicant_phone, applicant_address)
-        record = open_dossier(services, owner_id=owner_id.strip() or None, procedure=known.name if known else procedure,
-                              who=caller.name,
-                              code=code.strip() or None, applicant=applicant,
-                              working_days=known.days if known else None)
+        record = open_dossier(state.services(request), owner_id=owner_id.strip() or None, procedure=procedure,
+                              who=caller.name, code=code.strip() or None, applicant=applicant)
     except UserError as exc:  # said beside the field it is about
         field = {"invalid_owner_id": "owner_id", "dossier_owner_mismatch": "owner_id"}.get(exc.code) or (
             exc.code.removeprefix("invalid_") if exc.code.startswith("invalid_applicant") else

@@ -39,6 +39,8 @@ ACTION_NAMES = {"read_manifest": "Xem bản kê", "read_pdf": "Tải bản PDF",
                 "split_confirmed": "Xác nhận cách tách tệp",
                 "read_archive_page": "Xem hồ sơ lưu trữ (kèm kiểm tra chữ ký)"}
 
+DOSSIER_BADGES = {"done": "ok", "to_check": "warn", "supplement": "warn"}  # a status's badge style
+
 LOW_CONFIDENCE = 0.9  # fields below this stand out on the review page
 
 

@@ -63,6 +63,7 @@ templates.env.filters["person"] = person
 templates.env.filters["sources"] = lambda keys: ", ".join(labels.SOURCE_NAMES.get(k, k) for k in keys)
 templates.env.globals.update(KIND_NAMES=labels.KIND_NAMES, ACTION_NAMES=labels.ACTION_NAMES, SOURCE_NAMES=labels.SOURCE_NAMES,
                              field_name=labels.field_name, LOW_CONFIDENCE=labels.LOW_CONFIDENCE,
+                             DOSSIER_BADGES=labels.DOSSIER_BADGES,
                              ROLE_NAMES=ROLE_NAMES)
 
 
