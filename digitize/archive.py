@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 import ocr
 from common.clock import iso_date
 from storage import ObjectStore, StorageError, StoredObject, layout, sha256_hex
+from storage.errors import ObjectExists
 
 from .fields.form import EForm, FormField
 
@@ -139,14 +140,23 @@ def keep_original(store: ObjectStore, data: bytes, retain_years: int) -> str:
 
 
 def store_document(store: ObjectStore, doc: NewDocument, retain_years: int, *,
-                   version: int = 1, fields_ref: ObjectRef | None = None, **history) -> Manifest:
+                   version: int = 1, fields_ref: ObjectRef | None = None, resume: bool = False,
+                   **history) -> Manifest:
     """The document's objects under retention, then its manifest, last. A later version (page
     tools) keeps the e-form where eform.py keeps its versions (`fields_ref`: the e-form it starts
-    from), and `history` says what changed (Manifest's change, changed_by, page_sources)."""
+    from), and `history` says what changed (Manifest's change, changed_by, page_sources).
+    `resume`: a run that died before the manifest stored some objects already; they are kept."""
     ocr_json = json.dumps({"code": doc.code, "pages": [p.to_json() for p in doc.pages]}, ensure_ascii=False)
 
     def put(name: str, data: bytes, mime: str) -> StoredObject:
-        return store.put(layout.version_object_key(doc.code, version, name), data, mime, retain_years=retain_years)
+        key = layout.version_object_key(doc.code, version, name)
+        try:
+            return store.put(key, data, mime, retain_years=retain_years)
+        except ObjectExists:
+            if not resume:
+                raise
+            kept = store.get(key)
+            return StoredObject(key, sha256_hex(kept), len(kept))
 
     objects = {
         "signed_pdf": put(SIGNED_PDF, doc.signed_pdf, "application/pdf"),

@@ -11,7 +11,7 @@ import logging
 import time
 import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from datetime import date, datetime, timezone
 from functools import partial
 from typing import Callable
@@ -23,12 +23,13 @@ from common.sandbox import run_limited
 from signing import Stamp, VerifyReport, sign_pdf, signer_display_name, verify_pdf
 from storage import layout
 
-from . import archive, duplicates, split
+from . import archive, duplicates, reservations, split
 from .archive import Agency, InputSignature, Manifest, NewDocument
 from .codes import check_kind, check_owner_id, parse_dossier_code
 from .errors import TooLargeError
 from .fields import EForm, extract_fields
 from .fields.model import fold
+from .reservations import Reservation
 from .services import Services
 from .settings import Settings
 
@@ -44,6 +45,7 @@ class Submission:
     kind: str | None = None
     dossier_code: str | None = None
     split: bool = True  # find the papers in the file; False: the file is one paper
+    receipt_id: str | None = None  # set when a worker runs a receipt: a rerun finishes what a dead run began
 
     def checked(self, max_bytes: int) -> "Submission":
         """The same submission with ids normalized; raises UserError on anything malformed."""
@@ -55,7 +57,7 @@ class Submission:
         dossier = self.dossier_code.strip().upper() if self.dossier_code else None
         if dossier:
             parse_dossier_code(dossier)
-        return Submission(self.data, clean_filename(self.filename), owner, kind, dossier, self.split)
+        return replace(self, filename=clean_filename(self.filename), owner_id=owner, kind=kind, dossier_code=dossier)
 
 
 MAX_FILENAME = 200
@@ -219,7 +221,7 @@ def process_upload(sub: Submission, services: Services, progress: Progress | Non
         received = receive(sub, services)
         sub = received.submission
     on_file = duplicates.same_file(services, received.original_sha256, sub.owner_id, sub.kind)
-    if on_file:
+    if on_file and not (sub.receipt_id and reservations.any_reserved(services, sub.receipt_id)):
         outcomes = [on_file_outcome(services, code, sub.dossier_code, "same_file") for code in on_file]
         return UploadOutcome(outcomes, _plan_of(outcomes, received.file.pages), received.file.pages)
 
@@ -282,11 +284,16 @@ def _paper(services: Services, received: Received, results: list[ocr.PageResult]
     with timer.stage("fields"):
         form = extract_fields(texts, sub.kind if whole else None)
     kind = form.kind
-    rescan = duplicates.rescan_of(services, sub.owner_id, kind, texts)
-    if rescan is not None:
-        return on_file_outcome(services, rescan, dossier, "rescan")
+    reservation = reservations.reserved(services, sub.receipt_id, paper.pages) if sub.receipt_id else None
+    if reservation is None:
+        rescan = duplicates.rescan_of(services, sub.owner_id, kind, texts)
+        if rescan is not None:
+            return on_file_outcome(services, rescan, dossier, "rescan")
+    elif archive.has_document(services.store, reservation.code):
+        return _stored_before(services, reservation.code, texts)
+    resumed = reservation is not None  # a dead run of the receipt began this document
     with timer.stage("code"):
-        code, scope, sequence = _allocate_code(services, clock.today(), kind)
+        code, scope, sequence = astuple(reservation or _new_code(services, sub.receipt_id, paper.pages, kind))
     with timer.stage("pdf"):
         removed, signed_before = _born_digital_checks(sub.data, results, services)
         info = ocr.PdfInfo(title=title_of(form, sub.filename, texts), author=settings.agency_name,
@@ -294,7 +301,7 @@ def _paper(services: Services, received: Received, results: list[ocr.PageResult]
         pdf = ocr.build_pdf([r.pdf_page() for r in results], info,
                             source_pdf=sub.data if any(r.image is None for r in results) else None)
     with timer.stage("sign"):
-        signed = sign(services, pdf, code)
+        signed = (_signed_before(services, code) if resumed else None) or sign(services, pdf, code)
     with timer.stage("store"):
         new = NewDocument(
             code=code, kind=kind, title=info.title, code_scope=scope, code_sequence=sequence,
@@ -305,10 +312,34 @@ def _paper(services: Services, received: Received, results: list[ocr.PageResult]
             signed_pdf=signed, pages=texts, form=form, seconds=timer.seconds, removed_content=removed,
             input_signatures=signed_before, source_pages=[] if whole else [i + 1 for i in paper.pages],
             split_reason=None if paper.reason == "whole" else paper.reason)
-        manifest = archive.store_document(services.store, new, settings.retention_for(kind))
+        manifest = archive.store_document(services.store, new, settings.retention_for(kind),
+                                          resume=resumed)
         services.catalog.add_document(archive.catalog_row(manifest, "\n\f".join(t.text for t in texts), form))
     manifest.seconds = dict(timer.seconds)
     return Outcome(code=code, pdf=signed, manifest=manifest, form=form, page_texts=texts)
+
+
+def _new_code(services: Services, receipt_id: str | None, pages: list[int], kind: str) -> Reservation:
+    """The next code; for a receipt's paper, recorded as reserved before anything is stored."""
+    allocate = partial(_allocate_code, services, clock.today(), kind)
+    if receipt_id is None:
+        return Reservation(*allocate())
+    return reservations.reserve(services, receipt_id, pages, allocate)
+
+
+def _stored_before(services: Services, code: str, texts: list[ocr.PageText]) -> Outcome:
+    """A paper's document that a dead run of its receipt stored: catalogued now, if it was not."""
+    outcome = load_outcome(code, services)
+    services.catalog.add_document(archive.catalog_row(outcome.manifest, "\n\f".join(t.text for t in texts),
+                                                      outcome.form))
+    return replace(outcome, page_texts=texts)
+
+
+def _signed_before(services: Services, code: str) -> bytes | None:
+    """The signed PDF a dead run stored under this code before its manifest: objects are written
+    once, so a second signing (another time, another PDF) could not be stored."""
+    key = layout.version_object_key(code, 1, archive.SIGNED_PDF)
+    return services.store.get(key) if services.store.exists(key) else None
 
 
 def sign(services: Services, pdf: bytes, code: str) -> bytes:

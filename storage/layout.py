@@ -14,6 +14,8 @@ intake/<receipt>.done.json      the document it became: written when the job fin
 intake/<receipt>.failed.json    why it cannot become one (the file's fault): needs a person, not a retry
 intake/<receipt>.confirmed.json a clerk confirmed how the file was split into papers: who and when
 intake/by-dossier/<dossier>/<receipt>   empty: the receipts of a dossier, for its intake page
+reserved/<receipt>/pages-<first>-<last>.json   the code a paper of a receipt gets, recorded before
+                                its document is stored, so that a run killed midway is finished under it
 """
 
 
@@ -67,3 +69,11 @@ def receipt_confirmed_key(receipt_id: str) -> str:
 
 def receipt_failed_key(receipt_id: str) -> str:
     return f"{INTAKE_PREFIX}{receipt_id}.failed.json"
+
+
+def reserved_prefix(receipt_id: str) -> str:
+    return f"reserved/{receipt_id}/"
+
+
+def reserved_code_key(receipt_id: str, first_page: int, last_page: int) -> str:
+    return f"{reserved_prefix(receipt_id)}pages-{first_page}-{last_page}.json"

@@ -47,7 +47,7 @@ def process_receipt(receipt_id: str, services: Services | None = None) -> dict:
 
     try:
         upload = process_upload(Submission(data, receipt.filename, receipt.owner_id, receipt.kind,
-                                           receipt.dossier_code, receipt.split), services, progress)
+                                           receipt.dossier_code, receipt.split, receipt_id), services, progress)
     except AppError as exc:
         if exc.status >= 500:
             raise  # a server's fault: retried, and queued again by the reconciler

@@ -100,7 +100,13 @@ class ErasureMinio:
             self.proc.wait(30)
 
     def objects_on(self, drive) -> int:
-        return sum(1 for p in drive.rglob("xl.meta") if ".minio.sys" not in p.parts)
+        # os.walk, not rglob: MinIO removes its temporary files while we count, and walk skips a
+        # directory that vanished instead of raising. Its own system files are not objects.
+        count = 0
+        for folder, subfolders, files in os.walk(drive):
+            subfolders[:] = [name for name in subfolders if name != ".minio.sys"]
+            count += "xl.meta" in files
+        return count
 
 
 class Fleet:
