@@ -11,6 +11,7 @@ import zxingcpp
 
 from .engine import OcrEngine
 from .model import Word, line_groups
+from .mrz import checked_zone, find_td1, td1_start
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 _MRZ_LIKE = re.compile(r"<<|^[1Il]?[1I]DVNM", re.IGNORECASE)
@@ -71,3 +72,22 @@ def read_mrz(engine: OcrEngine, grey: np.ndarray, words: list[Word], dpi: float)
     if not mrz_lines:
         return None
     return Code("mrz", "\n".join(mrz_lines), [left, top, right - left, bottom - top])
+
+
+def with_checked_zone(words: list[Word], mrz: Code) -> list[Word]:
+    """The page's words with the zone's three lines as its check digits vouch for them, each line one
+    word over the words it replaces; the words as they were when the checks do not pass."""
+    groups = line_groups(words)
+    texts = ["".join(words[i].text for i in group) for group in groups]
+    at = td1_start(texts)
+    checked = None if at is None else checked_zone(texts[at:at + 3], find_td1(mrz.text.splitlines()) or [])
+    if checked is None:
+        return words
+    replaced = {}
+    for group, line in zip(groups[at:at + 3], checked):
+        ws = [words[i] for i in group]
+        left, top = min(w.left for w in ws), min(w.top for w in ws)
+        right, bottom = max(w.left + w.width for w in ws), max(w.top + w.height for w in ws)
+        replaced[group[0]] = Word(line, left, top, right - left, bottom - top, 96.0, ws[0].block, ws[0].par, ws[0].line)
+        replaced.update({i: None for i in group[1:]})
+    return [replaced.get(i, w) for i, w in enumerate(words) if replaced.get(i, w) is not None]

@@ -24,7 +24,7 @@ from .cleanup import speckled
 from .deskew import is_blank
 from .engine import OcrEngine
 from .metrics import strip_diacritics
-from .model import FAIR_CONF, Word, line_groups
+from .model import FAIR_CONF, Word, insert_by_position, line_groups
 from .syllables import is_syllable, well_formed
 from .trueocr_engine import Line, read_lines
 
@@ -151,7 +151,7 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
     next_block = max((w.block for w in words), default=0) + 1
     for j, pair in enumerate(pairs):
         if not pair.members and pair.line.conf >= SURE_SECOND and pair.line.words:
-            _insert_by_position(out, [replace(x, block=next_block + j, par=1, line=1) for x in pair.line.words])
+            insert_by_position(out, [replace(x, block=next_block + j, par=1, line=1) for x in pair.line.words])
     return out
 
 
@@ -179,16 +179,6 @@ def _one_printed_line(words: list[Word], members: list[int]) -> bool:
         return False
     gaps = [words[b].left - (words[a].left + words[a].width) for a, b in zip(members, members[1:])]
     return max(gaps) <= GUTTER * max(words[i].height for i in members)
-
-
-def _insert_by_position(out: list[Word], line: list[Word]) -> None:
-    """Put a line Tesseract missed after the last word that lies above it."""
-    middle = line[0].top + line[0].height / 2
-    at = 0
-    for k, w in enumerate(out):
-        if w.top + w.height < middle:
-            at = k + 1
-    out[at:at] = line
 
 
 @dataclass(frozen=True)

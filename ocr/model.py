@@ -104,6 +104,16 @@ def line_groups(words: list[Word]) -> list[list[int]]:
     return list(groups.values())
 
 
+def insert_by_position(out: list[Word], line: list[Word]) -> None:
+    """Put a line one reading missed after the last word that lies above it."""
+    middle = line[0].top + line[0].height / 2
+    at = 0
+    for k, w in enumerate(out):
+        if w.top + w.height < middle:
+            at = k + 1
+    out[at:at] = line
+
+
 def words_to_text(words: list[Word]) -> str:
     """Lines joined by newlines, blocks separated by a blank line, reading order kept."""
     out: list[str] = []

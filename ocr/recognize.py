@@ -14,6 +14,7 @@ from .combine import CombinedEngine
 from .engine import OcrEngine
 from .model import FAIR_CONF, PageText, SourcePage, confident_chars
 from .prepare import prepare_page
+from .red_print import read_red_print
 from .reread import reread_dates
 from .small_print import reread_small_print
 from .syllables import well_formed
@@ -70,10 +71,14 @@ def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: b
             found = codes.read_barcodes(prepared.display, prepared.dpi)
     words = reread_small_print(engine, prepared.for_ocr, words, prepared.dpi)
     words = reread_dates(engine, prepared.for_ocr, words, prepared.dpi)
+    words = read_red_print(engine, prepared.display, words, prepared.dpi)
+    words = _outside(found, words)
     seconds["recognize"] = time.perf_counter() - t
     t = time.perf_counter()
     mrz = codes.read_mrz(engine, prepared.for_ocr, words, prepared.dpi)
-    found += [mrz] if mrz else []
+    if mrz:
+        found.append(mrz)
+        words = codes.with_checked_zone(words, mrz)
     seconds["codes"] += time.perf_counter() - t
     image = None
     if keep_image:
@@ -92,6 +97,13 @@ def _turned(prepared):
     return replace(prepared, for_ocr=np.ascontiguousarray(np.rot90(prepared.for_ocr, 2)),
                    display=np.ascontiguousarray(np.rot90(prepared.display, 2)),
                    orientation=(prepared.orientation + 180) % 360)
+
+
+def _outside(found: list[codes.Code], words: list) -> list:
+    """The words that lie outside every QR code: what an engine reads in a code's modules is noise."""
+    boxes = [c.box for c in found if c.kind != "mrz"]
+    return [w for w in words if not any(x <= w.left + w.width / 2 <= x + bw and y <= w.top + w.height / 2 <= y + bh
+                                        for x, y, bw, bh in boxes)]
 
 
 MIN_SYLLABLES = 0.6  # share of a reading's words that are Vietnamese syllables below which it is doubtful

@@ -8,7 +8,7 @@ from datetime import date
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
-from digitize.fields.mrz import make_td1
+from ocr.mrz import make_td1
 
 from .admin_page import font
 from .identity import Citizen

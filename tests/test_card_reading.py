@@ -9,10 +9,10 @@ from digitize.fields.cccd import extract_cccd
 from digitize.fields.classify import classify
 from digitize.fields.gazetteer import fix_agency, fix_place, fix_province
 from digitize.fields.labels import Form, find_date
-from digitize.fields.mrz import make_td1, parse_td1, td1_start
 from digitize.fields.names import fix_name_by, join_split_words
 from ocr import Code, PageText, Word, ocr_page
 from ocr.model import SourcePage
+from ocr.mrz import make_td1, parse_td1, td1_start
 from ocr.small_print import letter_width_mm, reread_small_print
 from ocr.tesseract import TesseractEngine
 from samples import cccd_card, identity

@@ -72,6 +72,29 @@ def test_the_green_guilloche_of_security_paper_is_removed_and_black_print_kept()
                           warm.mean(axis=2).astype(np.uint8))
 
 
+def test_a_pale_green_tint_is_no_pattern_and_the_edges_of_small_print_on_it_stay():
+    card = np.full((100, 300, 3), (226, 235, 200), np.uint8)  # an id card's pale green ground (as photographed)
+    card[40:60, 20:280] = (128, 135, 115)  # grey anti-aliased edges of small print on it
+    card[45:55, 20:280] = (40, 40, 40)
+    grey = card.mean(axis=2).astype(np.uint8)
+    assert np.array_equal(cleanup.drop_green_pattern(card, grey), grey)
+
+
+def test_lines_of_red_print_are_found_and_a_round_seal_is_not():
+    import cv2
+
+    from ocr import red_print
+
+    page = np.full((600, 1200, 3), 250, np.uint8)
+    cv2.putText(page, "CAN CUOC CONG DAN", (150, 120), cv2.FONT_HERSHEY_DUPLEX, 2.0, (205, 35, 40), 4)
+    cv2.circle(page, (900, 400), 150, (205, 35, 40), 12)  # a seal's rings
+    cv2.circle(page, (900, 400), 110, (205, 35, 40), 4)
+    lines = red_print.red_lines(page, 300)
+    assert len(lines) == 1
+    left, top, right, bottom = lines[0]
+    assert left <= 155 and right >= 800 and top <= 90 and 100 <= bottom <= 135
+
+
 def test_a_page_on_security_paper_is_read_where_plain_tesseract_reads_nothing(tmp_path):
     from samples import degrade
 
@@ -98,6 +121,11 @@ def test_photographed_id_cards_read_front_and_back_and_the_second_engine_never_s
         truth = image.with_suffix(".txt").read_text(encoding="utf-8")
         read = ocr_page(load_pages(image.read_bytes())[0], combined, keep_image=False).text
         assert read.orientation == 0, image.name
+        if "CĂN CƯỚC CÔNG DÂN" in truth:  # the card's title, printed red: read from the red ink alone
+            assert "CĂN CƯỚC CÔNG DÂN" in read.text, image.name
+        for x, y, w, h in (c.box for c in read.codes if c.kind == "qr"):  # a QR code's modules are not text
+            assert not any(x <= v.left + v.width / 2 <= x + w and y <= v.top + v.height / 2 <= y + h
+                           for v in read.words), image.name
         both = cer(truth, read.text)
         one = cer(truth, ocr_page(load_pages(image.read_bytes())[0], alone, keep_image=False).text.text)
         print(f"{image.name}: combined {both:.2%}, tesseract alone {one:.2%}")

@@ -9,10 +9,10 @@ import pytest
 from digitize.fields import extract_fields
 from digitize.fields.citizen_id import problems
 from digitize.fields.gazetteer import fix_agency, fix_province
-from digitize.fields.mrz import check_digit, make_td1, parse_td1
 from digitize.fields.names import fix_ethnicity, fix_name
 from ocr import ocr_page
 from ocr.model import SourcePage
+from ocr.mrz import check_digit, checked_zone, make_td1, parse_td1
 from samples import application_form, birth_certificate, cccd_card, identity
 
 
@@ -32,6 +32,18 @@ def test_mrz_round_trip_and_repairs_of_common_misreads():
     assert parse_td1(misread).valid
     broken = [lines[0], lines[1].replace("0305071", "0305081"), lines[2]]
     assert not parse_td1(broken).checks["birth"]
+
+
+def test_the_zone_in_the_text_layer_is_what_its_check_digits_vouch_for():
+    printed = make_td1("001194756474", date(1994, 4, 8), "Nữ", date(2034, 4, 8), "PHAN NGỌC TÂM")
+    # As a photographed card's back was read: the page's Vietnamese reading took 6 for ó and the
+    # filler for K; the reading with the MRZ alphabet took the composite check digit for a '<'.
+    own = [printed[0].replace("6", "ó"), printed[1], "PHANKKNGOCKTAMKKKKKKKKKKKKxKxk"]
+    reread = [printed[0], printed[1][:20] + "K" + printed[1][21:29] + "<", "PHAN<<NGOC<KTAM<<<<<<<<<<<<"]
+    assert checked_zone(own, reread) == printed
+    # Nothing vouches for a zone whose digits no reading got right: the text stays as read.
+    wrong = printed[1].replace("940408", "940409")
+    assert checked_zone([printed[0], wrong, printed[2]], [printed[0], wrong, printed[2]]) is None
 
 
 def test_id_structure_against_sex_and_birth_year():

@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from ocr import PageText
+from ocr.mrz import Td1, find_td1, parse_td1, td1_start
 
 from ..textlines import Line, lines
 from . import citizen_id
@@ -17,7 +18,6 @@ from .card_name import name_against_mrz
 from .gazetteer import UNKNOWN_PLACE, fix_place, is_province, place_known
 from .labels import Form, after_colon, find_date
 from .model import Field, clean, fold, line_conf, union
-from .mrz import Td1, find_td1, parse_td1, td1_start
 from .names import CHANGED, fix_name
 
 NO_EXPIRY = "Không thời hạn"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from ocr import PageText
+from ocr.mrz import find_td1
 
 from . import admin
 from .cccd import is_card_qr
 from .labels import has_label
 from .model import fold
-from .mrz import find_td1
 
 MOTTO = fold(admin.MOTTO)
 _ADMIN_NUMBER = re.compile(r"\bSO\s*\d+\s*[A-Z0-9]*\s+[A-Z]{1,4}\b")

@@ -72,11 +72,23 @@ def td1_start(text_lines: list[str]) -> int | None:
     return None
 
 
-def parse_td1(lines: list[str]) -> Td1:
+def _normalized(lines: list[str]) -> tuple[str, str, str]:
+    """The three lines at 30 characters, digits where only digits can be, letters in the name."""
     a, b, c = (_fit(ln) for ln in lines)
     # Fields that hold only digits get their look-alike letters back as digits, checks included.
     a = a[:5] + a[5:15].translate(_AS_DIGIT) + a[15:]
     b = b[:7].translate(_AS_DIGIT) + b[7] + b[8:15].translate(_AS_DIGIT) + b[15:29] + b[29].translate(_AS_DIGIT)
+    # A Vietnamese syllable never ends in K, and K opens one only before a vowel or as KH: any
+    # other K in the name line is the filler '<' misread.
+    c = re.sub(r"(?<=[A-Z])K(?=<|$)", "<", c.translate(_AS_LETTER))
+    c = re.sub(r"K(?=[BCDFGJKLMNPQRSTVWXZ<])", "<", c)
+    while (noise := re.search(r"<{3,}[A-Z]{1,2}(?=<|$)", c)):  # a letter or two read in the filler
+        c = c[:noise.start()] + "<" * len(noise.group()) + c[noise.end():]
+    return a, b, c
+
+
+def parse_td1(lines: list[str]) -> Td1:
+    a, b, c = _normalized(lines)
     number, optional = a[5:14], a[15:30]
     id_digits = optional[:12].translate(_AS_DIGIT)
     born, ends = b[0:6], b[8:14]
@@ -93,12 +105,36 @@ def parse_td1(lines: list[str]) -> Td1:
     id12 = id_digits if id_digits.isdigit() and id_digits.endswith(number) else None
     checks["id_matches_number"] = id12 is not None
     sex = {"M": "Nam", "F": "Nữ"}.get(b[7], "")
-    # A Vietnamese syllable never ends in K: a K closing a word is the filler '<' misread.
-    c = re.sub(r"(?<=[A-Z])K(?=<|$)", "<", c.translate(_AS_LETTER))
     family, _, given = c.partition("<<")
     given = given.split("<<")[0]  # the filler after the name; OCR noise in it is no name
     name = " ".join(p for p in [family, *given.split("<")] if p)
     return Td1(number, id12, born, sex, ends, nationality, name, checks)
+
+
+def checked_zone(own: list[str], reread: list[str]) -> list[str] | None:
+    """The zone's three lines as printed, when check digits vouch for them: the first two from the
+    reading whose checks all pass (`reread`, the zone read again with the MRZ alphabet, the page's
+    own three lines, or the two mixed), the name line from the reading that kept more filler."""
+    own = [_clean(t) for t in own]
+    if len(own) != 3:
+        return None
+    tries = [own]
+    if len(reread) == 3:
+        merged = [_merged(x, y) for x, y in zip(reread, own)]
+        tries = [reread, merged, [reread[0], own[1], own[2]], [own[0], reread[1], own[2]], own]
+    for lines in tries:
+        if parse_td1(lines).valid:
+            a, b, _ = _normalized(lines)
+            names = [_normalized(own)[2]] + ([_normalized(reread)[2]] if len(reread) == 3 else [])
+            return [a, b, max(names, key=lambda name: name.count("<"))]  # the one with less filler misread
+    return None
+
+
+def _merged(reread: str, own: str) -> str:
+    """`reread` with the digits of `own` where it has filler instead: the reading with the MRZ
+    alphabet took a check digit at a line's end for a '<'. The check digits judge the result."""
+    a, b = _fit(reread), _fit(own)
+    return "".join(y if x in "<K" and y.isdigit() else x for x, y in zip(a, b))
 
 
 # OCR-B's 6 and 5 as Vietnamese recognition reads them, on a page read as Vietnamese.
