@@ -290,8 +290,11 @@ def _paper(services: Services, received: Received, results: list[ocr.PageResult]
         if rescan is not None:
             return on_file_outcome(services, rescan, dossier, "rescan")
     elif archive.has_document(services.store, reservation.code):
+        log.info("receipt %s: %s was stored by a run that died; catalogued now", sub.receipt_id, reservation.code)
         return _stored_before(services, reservation.code, texts)
-    resumed = reservation is not None  # a dead run of the receipt began this document
+    else:
+        log.info("receipt %s: finishing %s, which a run that died began", sub.receipt_id, reservation.code)
+    resumed = reservation is not None
     with timer.stage("code"):
         code, scope, sequence = astuple(reservation or _new_code(services, sub.receipt_id, paper.pages, kind))
     with timer.stage("pdf"):

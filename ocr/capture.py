@@ -29,6 +29,7 @@ class Captured:
     image: np.ndarray  # the paper, flat and upright or a quarter turn off (orientation comes next)
     dpi: float
     corners: np.ndarray  # 4x2, in the photo's pixels: top-left, top-right, bottom-right, bottom-left
+    card: bool = False  # an id card (stiff: it does not curl), not a sheet of paper
 
 
 def find_paper(image: np.ndarray) -> np.ndarray | None:
@@ -89,13 +90,19 @@ def flatten(image: np.ndarray, corners: np.ndarray, claimed_dpi: float) -> Captu
     target = np.float32([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]])
     m = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
     flat = cv2.warpPerspective(image, m, (out_w, out_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-    return Captured(image=flat, dpi=dpi * scale, corners=corners)
+    return Captured(image=flat, dpi=dpi * scale, corners=corners, card=_paper_inches(width, height) == CARD_INCHES)
+
+
+CARD_OBLONG = 1.50  # between A4's 1.41 and ID-1's 1.59: an upright paper more oblong is a card
+CARD_LYING = 1.25  # a card is photographed lying across, a sheet upright: across, a little oblong will do
 
 
 def _paper_inches(width: float, height: float) -> tuple[float, float]:
-    """The paper a rectangle of this shape is: a card when it is as oblong as ID-1, else A4."""
+    """The paper a rectangle of this shape is: a card when it is about as oblong as ID-1, else A4.
+    Perspective changes the outline's proportions by up to a tenth (a card read as 1.45 long), so
+    a card lying across the photo needs less to be taken for one."""
     ratio = max(width, height) / max(1.0, min(width, height))
-    return CARD_INCHES if abs(ratio - CARD_INCHES[0] / CARD_INCHES[1]) < 0.12 else A4_INCHES
+    return CARD_INCHES if ratio >= (CARD_LYING if width > height else CARD_OBLONG) else A4_INCHES
 
 
 def capture(image: np.ndarray, claimed_dpi: float) -> Captured | None:

@@ -2,6 +2,7 @@
 zones re-read with an alphabet fit for them (Vietnamese recognition mangles '<<<' and 0/O)."""
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -79,8 +80,12 @@ def with_checked_zone(words: list[Word], mrz: Code) -> list[Word]:
     word over the words it replaces; the words as they were when the checks do not pass."""
     groups = line_groups(words)
     texts = ["".join(words[i].text for i in group) for group in groups]
+    reread = find_td1(mrz.text.splitlines()) or []
     at = td1_start(texts)
-    checked = None if at is None else checked_zone(texts[at:at + 3], find_td1(mrz.text.splitlines()) or [])
+    if at is None and reread:  # the page's reading mangled the zone's start (TDVNM): the line most like it
+        likeness = [difflib.SequenceMatcher(None, t, reread[0]).ratio() for t in texts[:-2]]
+        at = max(range(len(likeness)), key=likeness.__getitem__) if max(likeness, default=0) >= 0.7 else None
+    checked = None if at is None else checked_zone(texts[at:at + 3], reread)
     if checked is None:
         return words
     replaced = {}

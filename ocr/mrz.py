@@ -118,11 +118,10 @@ def checked_zone(own: list[str], reread: list[str]) -> list[str] | None:
     own = [_clean(t) for t in own]
     if len(own) != 3:
         return None
-    tries = [own]
+    firsts, seconds = [own[0]], [own[1]]
     if len(reread) == 3:
-        merged = [_merged(x, y) for x, y in zip(reread, own)]
-        tries = [reread, merged, [reread[0], own[1], own[2]], [own[0], reread[1], own[2]], own]
-    for lines in tries:
+        firsts, seconds = [reread[0], own[0]], [reread[1], _merged(reread[1], own[1]), own[1]]
+    for lines in ([first, second, own[2]] for first in firsts for second in seconds):
         if parse_td1(lines).valid:
             a, b, _ = _normalized(lines)
             names = [_normalized(own)[2]] + ([_normalized(reread)[2]] if len(reread) == 3 else [])
@@ -131,8 +130,8 @@ def checked_zone(own: list[str], reread: list[str]) -> list[str] | None:
 
 
 def _merged(reread: str, own: str) -> str:
-    """`reread` with the digits of `own` where it has filler instead: the reading with the MRZ
-    alphabet took a check digit at a line's end for a '<'. The check digits judge the result."""
+    """A second line: `reread` with the digits of `own` where it has filler instead (the reading
+    with the MRZ alphabet took the composite check digit for a '<'). The check digits judge it."""
     a, b = _fit(reread), _fit(own)
     return "".join(y if x in "<K" and y.isdigit() else x for x, y in zip(a, b))
 

@@ -6,7 +6,7 @@ import time
 import cv2
 import numpy as np
 
-from . import capture, cleanup, deskew, orientation, trueocr_engine
+from . import capture, cleanup, deskew, dewarp, orientation, trueocr_engine
 from .engine import OcrEngine
 from .model import PreparedPage, SourcePage
 
@@ -18,7 +18,8 @@ MIN_ROTATION = 0.1
 def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
     """Upright, level page; `orientation` and `skew` say what was undone (counter-clockwise degrees).
 
-    A photographed paper is first found on the desk and set flat (ocr/capture.py).
+    A photographed paper is first found on the desk and set flat (ocr/capture.py), and once level
+    and cleaned, its curl is undone (ocr/dewarp.py).
     The axis and skew come from projection profiles (ocr/deskew.py); trueocr's orientation model
     then looks at the page as they would set it and may turn it further. Profiles alone took the
     copier's black edge and drum streak on a photocopy for text running down the page. When the
@@ -56,6 +57,10 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
         image = deskew.rotate(image, -skew)
     for_ocr = cleanup.clean_for_ocr(image)
     seconds["cleanup"] = time.perf_counter() - t
+    if photo and not photo.card:  # a sheet on a desk curls; a card is stiff
+        t = time.perf_counter()
+        image, for_ocr = dewarp.straighten(image, for_ocr)
+        seconds["dewarp"] = time.perf_counter() - t
 
     if more is None and not blank:
         t = time.perf_counter()

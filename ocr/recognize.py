@@ -100,10 +100,11 @@ def _turned(prepared):
 
 
 def _outside(found: list[codes.Code], words: list) -> list:
-    """The words that lie outside every QR code: what an engine reads in a code's modules is noise."""
+    """The words that lie outside every QR code and are more than a ruled line: what an engine reads
+    in a code's modules, or in a box's edge ('|'), is noise."""
     boxes = [c.box for c in found if c.kind != "mrz"]
-    return [w for w in words if not any(x <= w.left + w.width / 2 <= x + bw and y <= w.top + w.height / 2 <= y + bh
-                                        for x, y, bw, bh in boxes)]
+    return [w for w in words if w.text.strip("|") and not any(
+        x <= w.left + w.width / 2 <= x + bw and y <= w.top + w.height / 2 <= y + bh for x, y, bw, bh in boxes)]
 
 
 MIN_SYLLABLES = 0.6  # share of a reading's words that are Vietnamese syllables below which it is doubtful

@@ -21,6 +21,7 @@ from .model import Word, confident_chars
 SMALL_MM = 1.6  # median letter width below which print counts as small: cards 1.0-1.2, documents 2.1-2.6
 TARGET_PX = 22  # letter width aimed for: capitals of about 32 px
 MAX_SCALE = 3.0
+MIN_SCALE = 1.2  # an enlargement smaller than this reads no better: the page is left as read
 SURE = 80  # words this confident measure the print; noise read as letters does not
 KEEP_RATIO = 0.9  # the enlarged reading is kept unless it has a tenth fewer confident characters
 
@@ -43,6 +44,8 @@ def reread_small_print(engine: OcrEngine, grey: np.ndarray, words: list[Word], d
     if width is None or width >= SMALL_MM:
         return words
     scale = min(MAX_SCALE, TARGET_PX / (width / 25.4 * dpi))
+    if scale < MIN_SCALE:  # small print, but large in pixels already (a card photographed up close)
+        return words
     left, top, right, bottom = _printed_area(words, grey.shape, dpi)
     crop = cv2.resize(np.ascontiguousarray(grey[top:bottom, left:right]), None, fx=scale, fy=scale,
                       interpolation=cv2.INTER_CUBIC)

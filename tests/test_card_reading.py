@@ -1,6 +1,7 @@
 """Reading id cards when the print is small or the scan poor: small print read enlarged, the MRZ's
 readings weighed field by field, the name checked against the MRZ, places against the gazetteer."""
 import random
+from dataclasses import replace
 
 import numpy as np
 
@@ -16,6 +17,8 @@ from ocr.mrz import make_td1, parse_td1, td1_start
 from ocr.small_print import letter_width_mm, reread_small_print
 from ocr.tesseract import TesseractEngine
 from samples import cccd_card, identity
+
+from .fakes import ReplayEngine
 
 
 def _page(rows: list[list[tuple[str, int, float]]], codes: list[Code] | None = None, line_h: int = 30) -> PageText:
@@ -44,6 +47,12 @@ def test_small_print_is_told_apart_by_the_width_of_its_letters():
     assert letter_width_mm(card[:2], 300) is None  # too few words to tell
     grey = np.full((200, 300), 255, np.uint8)
     assert reread_small_print(TesseractEngine(), grey, page, 300) is page  # ordinary print: not read again
+    # A card photographed up close has small print of many pixels (25 a letter at 600 dpi): enlarging
+    # it would shrink it, so it is not read again (one such card's dates came out as 1B5I10I1963).
+    close_up = [replace(w, width=w.width * 2 - 10, height=w.height * 2) for w in card]
+    assert letter_width_mm(close_up, 600) < 1.6
+    engine = ReplayEngine([])
+    assert reread_small_print(engine, grey, close_up, 600) is close_up and engine.calls == []
 
 
 def test_a_card_at_200_dpi_is_read_enlarged_and_its_fields_come_out_right():

@@ -37,6 +37,13 @@ def test_a_photographed_page_is_found_on_the_desk_and_set_flat_at_its_real_scale
     assert w / found.dpi == pytest.approx(8.27, rel=0.06)
 
 
+def test_a_card_is_told_from_a_sheet_by_its_outline_even_in_perspective():
+    card, sheet = capture.CARD_INCHES, capture.A4_INCHES
+    assert capture._paper_inches(1450, 1000) == card  # a card lying across, foreshortened to 1.45
+    assert capture._paper_inches(1000, 1600) == card  # a card held upright
+    assert capture._paper_inches(1000, 1414) == sheet and capture._paper_inches(1000, 1460) == sheet
+
+
 def test_a_scan_is_not_taken_for_a_photo():
     page = np.full((1400, 1000), 245, np.uint8)
     page[200:220, 100:900] = 20  # a line of print
@@ -54,6 +61,24 @@ def test_a_phone_photo_reads_far_better_than_plain_tesseract(tmp_path):
     # The signed PDF gets the flat page, not the desk.
     flat = Image.open(io.BytesIO(result.image.data))
     assert flat.height / flat.width == pytest.approx(11.69 / 8.27, rel=0.06)
+
+
+def test_a_curled_page_has_its_lines_made_level_again(tmp_path, monkeypatch):
+    """A photographed sheet bowing by 2% of its height: Tesseract follows a straight baseline and
+    loses the ends of the bowed lines, until ocr/dewarp.py makes them level."""
+    from ocr import dewarp, make_engine
+    from samples import degrade
+
+    damage = degrade.degradation_for(degrade.PHOTO, random.Random(4))
+    damage["photo"]["curl"] = 0.02
+    path, truth = _generated(tmp_path, 5, 23, "liberation-sans", damage)
+    expected = "\n".join(truth["body_lines"])
+    engine = make_engine(second=False)  # Tesseract alone: what the straightening gives it
+    straightened = cer(expected, ocr_page(load_pages(path.read_bytes())[0], engine, keep_image=False).text.text)
+    monkeypatch.setattr(dewarp, "straighten", lambda image, grey: (image, grey))
+    curled = cer(expected, ocr_page(load_pages(path.read_bytes())[0], engine, keep_image=False).text.text)
+    print(f"curled page: {curled:.2%} as it is, {straightened:.2%} with its lines made level")
+    assert straightened < 0.01 and curled > 2 * straightened, (straightened, curled)
 
 
 def test_the_green_guilloche_of_security_paper_is_removed_and_black_print_kept():
@@ -123,6 +148,7 @@ def test_photographed_id_cards_read_front_and_back_and_the_second_engine_never_s
         assert read.orientation == 0, image.name
         if "CĂN CƯỚC CÔNG DÂN" in truth:  # the card's title, printed red: read from the red ink alone
             assert "CĂN CƯỚC CÔNG DÂN" in read.text, image.name
+        assert all(w.text.strip("|") for w in read.words), image.name  # nor a fingerprint box's edges
         for x, y, w, h in (c.box for c in read.codes if c.kind == "qr"):  # a QR code's modules are not text
             assert not any(x <= v.left + v.width / 2 <= x + w and y <= v.top + v.height / 2 <= y + h
                            for v in read.words), image.name
