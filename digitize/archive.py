@@ -260,6 +260,11 @@ def fields_key(code: str, version: int = 1) -> str:
     return layout.document_key(code, FIELDS_JSON if version == 1 else f"fields.v{version}.json")
 
 
+def catalog_text(pages: list[ocr.PageText]) -> str:
+    """What the catalog searches of a document: its pages' text, a form feed between pages."""
+    return "\n\f".join(p.text for p in pages)
+
+
 def catalog_row(manifest: Manifest, text: str, form: EForm) -> dict:
     """What the catalog keeps of a stored document: from its manifest, OCR text and e-form."""
     return {

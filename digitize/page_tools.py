@@ -139,7 +139,7 @@ def make_version(services: Services, code: str, pages: list[PageSource], *, by: 
         if exc.code == "object_locked":
             raise _changed_meanwhile(manifest.version + 1) from None
         raise
-    services.catalog.update_document(archive.catalog_row(stored, "\n\f".join(t.text for t in texts), form))
+    services.catalog.update_document(archive.catalog_row(stored, archive.catalog_text(texts), form))
     record(services, by, "new_version", code=code, owner_id=manifest.owner_id,
            detail=f"version {stored.version}: {change}"[:120])
     return pipeline.Outcome(code=code, pdf=signed, manifest=stored, form=form, page_texts=texts)
@@ -159,7 +159,7 @@ def new_document(services: Services, from_code: str, pages: list[PageSource], *,
     stored = archive.store_document(services.store, new, services.settings.retention_for(form.kind),
                                     change=f"tách từ {from_code}", changed_by=by.name,
                                     page_sources=[p.source for p in collected])
-    services.catalog.add_document(archive.catalog_row(stored, "\n\f".join(t.text for t in texts), form))
+    services.catalog.add_document(archive.catalog_row(stored, archive.catalog_text(texts), form))
     record(services, by, "digitized", code=code, owner_id=source.owner_id, detail=f"split from {from_code}")
     record(services, by, "signed", code=code, owner_id=source.owner_id, detail=f"sha256 {stored.objects.signed_pdf.sha256[:16]}")
     return pipeline.Outcome(code=code, pdf=signed, manifest=stored, form=form, page_texts=texts)

@@ -317,7 +317,7 @@ def _paper(services: Services, received: Received, results: list[ocr.PageResult]
             split_reason=None if paper.reason == "whole" else paper.reason)
         manifest = archive.store_document(services.store, new, settings.retention_for(kind),
                                           resume=resumed)
-        services.catalog.add_document(archive.catalog_row(manifest, "\n\f".join(t.text for t in texts), form))
+        services.catalog.add_document(archive.catalog_row(manifest, archive.catalog_text(texts), form))
     manifest.seconds = dict(timer.seconds)
     return Outcome(code=code, pdf=signed, manifest=manifest, form=form, page_texts=texts)
 
@@ -333,9 +333,9 @@ def _new_code(services: Services, receipt_id: str | None, pages: list[int], kind
 def _stored_before(services: Services, code: str, texts: list[ocr.PageText]) -> Outcome:
     """A paper's document that a dead run of its receipt stored: catalogued now, if it was not."""
     outcome = load_outcome(code, services)
-    services.catalog.add_document(archive.catalog_row(outcome.manifest, "\n\f".join(t.text for t in texts),
-                                                      outcome.form))
+    services.catalog.add_document(archive.catalog_row(outcome.manifest, archive.catalog_text(texts), outcome.form))
     return replace(outcome, page_texts=texts)
+
 
 
 def _signed_before(services: Services, code: str) -> bytes | None:

@@ -25,10 +25,8 @@ class Reservation:
 
 def reserved(services: Services, receipt_id: str, pages: list[int]) -> Reservation | None:
     """The code an earlier run of this receipt reserved for the paper on these pages (0-based)."""
-    key = layout.reserved_code_key(receipt_id, pages[0] + 1, pages[-1] + 1)
-    if not services.store.exists(key):
-        return None
-    return Reservation(**json.loads(services.store.get(key)))
+    key = _key(receipt_id, pages)
+    return _load(services, key) if services.store.exists(key) else None
 
 
 def reserve(services: Services, receipt_id: str, pages: list[int],
@@ -37,14 +35,22 @@ def reserve(services: Services, receipt_id: str, pages: list[int],
     of the receipt recorded one first, that one."""
     code, scope, sequence = allocate()
     reservation = Reservation(code, scope, sequence)
-    key = layout.reserved_code_key(receipt_id, pages[0] + 1, pages[-1] + 1)
+    key = _key(receipt_id, pages)
     try:
         services.store.put(key, json.dumps(asdict(reservation)).encode(), "application/json")
     except ObjectExists:
-        return Reservation(**json.loads(services.store.get(key)))
+        return _load(services, key)
     return reservation
 
 
 def any_reserved(services: Services, receipt_id: str) -> bool:
     """Whether a run of this receipt has begun storing documents."""
     return next(iter(services.store.list(layout.reserved_prefix(receipt_id))), None) is not None
+
+
+def _key(receipt_id: str, pages: list[int]) -> str:
+    return layout.reserved_code_key(receipt_id, pages[0] + 1, pages[-1] + 1)
+
+
+def _load(services: Services, key: str) -> Reservation:
+    return Reservation(**json.loads(services.store.get(key)))

@@ -37,6 +37,14 @@ def crop_borders(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(image[top:bottom, left:right])
 
 
+RED = 40  # R above both G and B by this much: red ink
+
+
+def redness(rgb: np.ndarray) -> np.ndarray:
+    """How far each pixel's red stands above its green and blue (int16)."""
+    return rgb[:, :, 0].astype(np.int16) - np.maximum(rgb[:, :, 1], rgb[:, :, 2]).astype(np.int16)
+
+
 def drop_red_ink(rgb: np.ndarray) -> np.ndarray:
     """Grey page where red seal ink turns to paper but black text, even under the seal, stays.
 
@@ -44,9 +52,7 @@ def drop_red_ink(rgb: np.ndarray) -> np.ndarray:
     Only clearly red pixels take that value, so blue ink and grey shading are untouched.
     """
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    r = rgb[:, :, 0].astype(np.int16)
-    gb = np.maximum(rgb[:, :, 1], rgb[:, :, 2]).astype(np.int16)
-    red = (r - gb) > 40
+    red = redness(rgb) > RED
     if not red.any():
         return grey
     out = grey.copy()

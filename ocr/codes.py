@@ -88,11 +88,14 @@ def with_checked_zone(words: list[Word], mrz: Code) -> list[Word]:
     checked = None if at is None else checked_zone(texts[at:at + 3], reread)
     if checked is None:
         return words
-    replaced = {}
-    for group, line in zip(groups[at:at + 3], checked):
-        ws = [words[i] for i in group]
-        left, top = min(w.left for w in ws), min(w.top for w in ws)
-        right, bottom = max(w.left + w.width for w in ws), max(w.top + w.height for w in ws)
-        replaced[group[0]] = Word(line, left, top, right - left, bottom - top, 96.0, ws[0].block, ws[0].par, ws[0].line)
-        replaced.update({i: None for i in group[1:]})
-    return [replaced.get(i, w) for i, w in enumerate(words) if replaced.get(i, w) is not None]
+    zone = groups[at:at + 3]
+    dropped = {i for group in zone for i in group[1:]}
+    firsts = {group[0]: _one_word(line, [words[i] for i in group]) for group, line in zip(zone, checked)}
+    return [firsts.get(i, w) for i, w in enumerate(words) if i not in dropped]
+
+
+def _one_word(text: str, ws: list[Word]) -> Word:
+    """`text` as one word over the words `ws` of a line."""
+    left, top = min(w.left for w in ws), min(w.top for w in ws)
+    right, bottom = max(w.left + w.width for w in ws), max(w.top + w.height for w in ws)
+    return Word(text, left, top, right - left, bottom - top, 96.0, ws[0].block, ws[0].par, ws[0].line)

@@ -24,7 +24,7 @@ from .cleanup import speckled
 from .deskew import is_blank
 from .engine import OcrEngine
 from .metrics import strip_diacritics
-from .model import FAIR_CONF, Word, insert_by_position, line_groups
+from .model import FAIR_CONF, Word, centre_inside, insert_by_position, line_groups
 from .syllables import is_syllable, well_formed
 from .trueocr_engine import Line, read_lines
 
@@ -116,8 +116,7 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
     owner: list[int | None] = [None] * len(words)
     for j, line in enumerate(lines):
         for i, w in enumerate(words):
-            cx, cy = w.left + w.width / 2, w.top + w.height / 2
-            if owner[i] is None and line.left <= cx <= line.right and line.top <= cy <= line.bottom:
+            if owner[i] is None and centre_inside(w, line.left, line.top, line.right, line.bottom):
                 owner[i] = j
     pairs = [_Pair(line, sorted((i for i in range(len(words)) if owner[i] == j), key=lambda i: words[i].left))
              for j, line in enumerate(lines)]

@@ -104,6 +104,11 @@ def line_groups(words: list[Word]) -> list[list[int]]:
     return list(groups.values())
 
 
+def centre_inside(word: Word, left: float, top: float, right: float, bottom: float) -> bool:
+    """Whether a word's centre lies in the box."""
+    return left <= word.left + word.width / 2 <= right and top <= word.top + word.height / 2 <= bottom
+
+
 def insert_by_position(out: list[Word], line: list[Word]) -> None:
     """Put a line one reading missed after the last word that lies above it."""
     middle = line[0].top + line[0].height / 2

@@ -121,11 +121,12 @@ def checked_zone(own: list[str], reread: list[str]) -> list[str] | None:
     firsts, seconds = [own[0]], [own[1]]
     if len(reread) == 3:
         firsts, seconds = [reread[0], own[0]], [reread[1], _merged(reread[1], own[1]), own[1]]
+    names = [_normalized(reread if len(reread) == 3 else own)[2], _normalized(own)[2]]
+    name = max(names[::-1], key=lambda n: n.count("<"))  # the one with less filler misread; a tie: own
     for lines in ([first, second, own[2]] for first in firsts for second in seconds):
         if parse_td1(lines).valid:
             a, b, _ = _normalized(lines)
-            names = [_normalized(own)[2]] + ([_normalized(reread)[2]] if len(reread) == 3 else [])
-            return [a, b, max(names, key=lambda name: name.count("<"))]  # the one with less filler misread
+            return [a, b, name]
     return None
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from . import codes
 from .combine import CombinedEngine
 from .engine import OcrEngine
-from .model import FAIR_CONF, PageText, SourcePage, confident_chars
+from .model import FAIR_CONF, PageText, SourcePage, centre_inside, confident_chars
 from .prepare import prepare_page
 from .red_print import read_red_print
 from .reread import reread_dates
@@ -103,8 +103,8 @@ def _outside(found: list[codes.Code], words: list) -> list:
     """The words that lie outside every QR code and are more than a ruled line: what an engine reads
     in a code's modules, or in a box's edge ('|'), is noise."""
     boxes = [c.box for c in found if c.kind != "mrz"]
-    return [w for w in words if w.text.strip("|") and not any(
-        x <= w.left + w.width / 2 <= x + bw and y <= w.top + w.height / 2 <= y + bh for x, y, bw, bh in boxes)]
+    return [w for w in words if w.text.strip("|")
+            and not any(centre_inside(w, x, y, x + bw, y + bh) for x, y, bw, bh in boxes)]
 
 
 MIN_SYLLABLES = 0.6  # share of a reading's words that are Vietnamese syllables below which it is doubtful

@@ -13,10 +13,10 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
+from .cleanup import RED, redness
 from .engine import OcrEngine
-from .model import Word, insert_by_position
+from .model import Word, centre_inside, insert_by_position
 
-RED = 40  # R above G and B by this much: red ink (as in cleanup.drop_red_ink)
 EDGE = 20  # ... and this much at the ink's anti-aliased edge
 LINE_MM = (2.2, 12.0)  # heights of a line of print, capitals included
 OBLONG = 4.0  # a line of print is at least this many times as wide as it is high; a seal is round
@@ -28,7 +28,7 @@ def red_lines(rgb: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
     """(left, top, right, bottom) of each line of red print on the page."""
     if rgb.ndim != 3:
         return []
-    red = _redness(rgb) > RED
+    red = redness(rgb) > RED
     if red.mean() < 1e-4:
         return []
     mm = dpi / 25.4
@@ -61,19 +61,14 @@ def read_red_print(engine: OcrEngine, rgb: np.ndarray, words: list[Word], dpi: f
                 for w in engine.words(np.ascontiguousarray(ink[y0:y1, x0:x1]), dpi) if w.text.strip()]
         if not read or sum(w.conf for w in read) / len(read) < SURE:
             continue
-        out = [w for w in out if not (left <= w.left + w.width / 2 <= right and top <= w.top + w.height / 2 <= bottom)]
+        out = [w for w in out if not centre_inside(w, left, top, right, bottom)]
         insert_by_position(out, read)
     return out
 
 
-def _redness(rgb: np.ndarray) -> np.ndarray:
-    r = rgb[:, :, 0].astype(np.int16)
-    return r - np.maximum(rgb[:, :, 1], rgb[:, :, 2]).astype(np.int16)
-
-
 def _only_red_ink(rgb: np.ndarray) -> np.ndarray:
     """Grey page with the red ink dark (its green channel, stretched) and everything else white."""
-    near_red = cv2.dilate((_redness(rgb) > EDGE).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    near_red = cv2.dilate((redness(rgb) > EDGE).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     green = rgb[:, :, 1]
     out = np.full(green.shape, 255, np.uint8)
     out[near_red] = green[near_red]
