@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -34,6 +35,7 @@ DOUBTFUL = 85  # a page whose words Tesseract read below this (mean), or with ma
 DOUBTFUL_SHARE = 0.08  # ... is read by trueocr too
 GUTTER = 2.5  # line heights: a gap this wide between two pieces of a line is a column gutter
 SPLIT_LINES = 3  # printed lines cut in two by Tesseract from which a page is read by trueocr too
+CARD_SHAPE = (1.5, 1.7)  # width over height of a page that is an id card (ID-1: 1.59)
 
 
 def needs_second_reading(words: list[Word]) -> bool:
@@ -44,6 +46,12 @@ def needs_second_reading(words: list[Word]) -> bool:
         return True
     unsure = sum(c < FAIR_CONF for c in confs) / len(confs)
     return sum(confs) / len(confs) < DOUBTFUL or unsure > DOUBTFUL_SHARE or _cut_lines(words) >= SPLIT_LINES
+
+
+def card_shaped(grey: np.ndarray) -> bool:
+    """Whether the page is an id card on its own (lying across, as capture sets it flat)."""
+    h, w = grey.shape[:2]
+    return w > h and CARD_SHAPE[0] <= w / h <= CARD_SHAPE[1]
 
 
 def _cut_lines(words: list[Word]) -> int:
@@ -113,13 +121,7 @@ def fuse(second: list[Word], first: list[Word]) -> list[Word]:
 
 def combine(words: list[Word], lines: list[Line]) -> list[Word]:
     """One reading of the page, in Tesseract's reading order, each line from the better engine."""
-    owner: list[int | None] = [None] * len(words)
-    for j, line in enumerate(lines):
-        for i, w in enumerate(words):
-            if owner[i] is None and centre_inside(w, line.left, line.top, line.right, line.bottom):
-                owner[i] = j
-    pairs = [_Pair(line, sorted((i for i in range(len(words)) if owner[i] == j), key=lambda i: words[i].left))
-             for j, line in enumerate(lines)]
+    owner, pairs = _paired(words, lines)
     first, second = " ".join(w.text for w in words), " ".join(line.text for line in lines)
     if _lost(second, first):  # trueocr lost the page: Tesseract's as it is
         return words
@@ -143,15 +145,46 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
             elif j not in placed:  # a line Tesseract cut in two (at a copier's streak) is read as one
                 placed.add(j)
                 out.extend(replace(words[k], block=w.block, par=w.par, line=w.line) for k in pairs[j].members)
-        elif j not in placed:
-            placed.add(j)
+        elif i == _anchor(words, pairs[j].members):
             fused = fuse(pairs[j].line.words, [words[k] for k in pairs[j].members])
             out.extend(replace(x, block=w.block, par=w.par, line=w.line) for x in fused)
+    _add_missed(out, words, pairs)
+    return out
+
+
+def _anchor(words: list[Word], members: list[int]) -> int:
+    """Where a line taken from trueocr goes in Tesseract's order: at the first of its words on the
+    Tesseract line most of them are on (a stray ':' Tesseract put on the line above does not pull it up)."""
+    lines = Counter((words[i].block, words[i].par, words[i].line) for i in members)
+    main = lines.most_common(1)[0][0]
+    return min(i for i in members if (words[i].block, words[i].par, words[i].line) == main)
+
+
+def add_missed(words: list[Word], lines: list[Line]) -> list[Word]:
+    """Tesseract's reading as it is, with the lines it missed that trueocr was sure of."""
+    out = list(words)
+    _add_missed(out, words, _paired(words, lines)[1])
+    return out
+
+
+def _paired(words: list[Word], lines: list[Line]) -> tuple[list[int | None], list[_Pair]]:
+    """Which trueocr line each Tesseract word lies in (None: none), and each line with its words."""
+    owner: list[int | None] = [None] * len(words)
+    for j, line in enumerate(lines):
+        for i, w in enumerate(words):
+            if owner[i] is None and centre_inside(w, line.left, line.top, line.right, line.bottom):
+                owner[i] = j
+    pairs = [_Pair(line, sorted((i for i in range(len(words)) if owner[i] == j), key=lambda i: words[i].left))
+             for j, line in enumerate(lines)]
+    return owner, pairs
+
+
+def _add_missed(out: list[Word], words: list[Word], pairs: list[_Pair]) -> None:
+    """Insert into `out` the trueocr lines with no Tesseract word in them that trueocr was sure of."""
     next_block = max((w.block for w in words), default=0) + 1
     for j, pair in enumerate(pairs):
         if not pair.members and pair.line.conf >= SURE_SECOND and pair.line.words:
             insert_by_position(out, [replace(x, block=next_block + j, par=1, line=1) for x in pair.line.words])
-    return out
 
 
 LOST = 0.15  # share of misread words in one reading from which it lost the page ...
@@ -196,9 +229,14 @@ class CombinedEngine:
         if not words and is_blank(grey):
             return words
         # A worn copy is read twice even when Tesseract was sure: it is sure of misread marks there.
-        if not needs_second_reading(words) and not speckled(grey):
-            return words
-        return combine(words, read_lines(grey))
+        if needs_second_reading(words) or speckled(grey):
+            return combine(words, read_lines(grey))
+        if card_shaped(grey):
+            # Tesseract's layout took the labels under a card's fingerprint boxes for part of a picture:
+            # trueocr adds the lines it missed, and Tesseract keeps its own (trueocr runs a card's
+            # bilingual labels together: "Date ofbirth").
+            return add_missed(words, read_lines(grey))
+        return words
 
     def line(self, grey: np.ndarray, dpi: float) -> str:
         return self.first.line(grey, dpi)

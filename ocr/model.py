@@ -1,7 +1,7 @@
 """Typed data that flows through the OCR stages."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -31,6 +31,12 @@ class Word:
     par: int = 0
     line: int = 0
 
+    def unscaled(self, scale: float, left: int = 0, top: int = 0) -> Word:
+        """This word, read on a copy of the page scaled by `scale` (or on a crop of it at `left`,
+        `top`), with its box in the page's own pixels."""
+        return replace(self, left=left + round(self.left / scale), top=top + round(self.top / scale),
+                       width=max(1, round(self.width / scale)), height=max(1, round(self.height / scale)))
+
     def to_json(self) -> dict:
         return {
             "text": self.text,
@@ -53,6 +59,7 @@ class PreparedPage:
     orientation: int  # clockwise degrees the scan was turned: 0, 90, 180, 270
     skew: float  # degrees counter-clockwise the text was tilted
     seconds: dict[str, float] = field(default_factory=dict)
+    photographed: bool = False  # found on a desk in a photo and set flat (ocr/capture.py)
 
 
 @dataclass
@@ -109,12 +116,19 @@ def centre_inside(word: Word, left: float, top: float, right: float, bottom: flo
     return left <= word.left + word.width / 2 <= right and top <= word.top + word.height / 2 <= bottom
 
 
+ROW_OVERLAP = 0.3  # share of the lower height two words share from which they are on one row
+
+
 def insert_by_position(out: list[Word], line: list[Word]) -> None:
-    """Put a line one reading missed after the last word that lies above it."""
-    middle = line[0].top + line[0].height / 2
+    """Put a line one reading missed after the last word above it or on its row to its left (two
+    labels side by side, the right one a little higher in a photo, stay in their order)."""
+    top, bottom = min(w.top for w in line), max(w.top + w.height for w in line)
+    left, middle = line[0].left, (top + bottom) / 2
     at = 0
     for k, w in enumerate(out):
-        if w.top + w.height < middle:
+        overlap = min(bottom, w.top + w.height) - max(top, w.top)
+        same_row = overlap > ROW_OVERLAP * min(w.height, bottom - top)
+        if (w.left + w.width <= left) if same_row else (w.top + w.height < middle):
             at = k + 1
     out[at:at] = line
 

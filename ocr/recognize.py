@@ -12,14 +12,23 @@ import numpy as np
 from . import codes
 from .combine import CombinedEngine
 from .engine import OcrEngine
-from .model import FAIR_CONF, PageText, SourcePage, centre_inside, confident_chars
+from .model import (
+    FAIR_CONF,
+    PageText,
+    PreparedPage,
+    SourcePage,
+    Word,
+    centre_inside,
+    confident_chars,
+)
 from .prepare import prepare_page
 from .red_print import read_red_print
-from .reread import reread_dates
+from .reread import mend_dates, reread_dates
 from .small_print import reread_small_print
 from .syllables import well_formed
 from .tesserocr_engine import TesserocrEngine
 from .textpdf import DEFAULT_JPEG_QUALITY, PageImage, PdfPage, encode_page_image
+from .working_size import read_words
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +66,13 @@ def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: b
         found = codes.read_barcodes(prepared.display, prepared.dpi)
     seconds["codes"] = time.perf_counter() - t
     t = time.perf_counter()
-    words = engine.words(prepared.for_ocr, prepared.dpi)
+    words = _read(engine, prepared, prepared.for_ocr)
     if _doubtful(words):
         # Orientation guessed wrong on pages with little running text (an id card photocopy, a card's
         # back with its machine-readable zone): the page read upside down is garbage, of low
         # confidence from Tesseract, of few Vietnamese syllables from trueocr. Try it the other way up.
         turned = np.ascontiguousarray(np.rot90(prepared.for_ocr, 2))
-        other = engine.words(turned, prepared.dpi)
+        other = _read(engine, prepared, turned)
         if _readable(other) > _readable(words):
             log.info("page %d read better turned 180 degrees", page.index + 1)
             words = other
@@ -71,6 +80,7 @@ def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: b
             found = codes.read_barcodes(prepared.display, prepared.dpi)
     words = reread_small_print(engine, prepared.for_ocr, words, prepared.dpi)
     words = reread_dates(engine, prepared.for_ocr, words, prepared.dpi)
+    words = mend_dates(engine, prepared.for_ocr, words, prepared.dpi)
     words = read_red_print(engine, prepared.display, words, prepared.dpi)
     words = _outside(found, words)
     seconds["recognize"] = time.perf_counter() - t
@@ -90,6 +100,14 @@ def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: b
                     orientation=prepared.orientation, skew=prepared.skew, words=words, seconds=seconds,
                     codes=found)
     return PageResult(text=text, image=image)
+
+
+def _read(engine: OcrEngine, prepared: PreparedPage, grey: np.ndarray) -> list[Word]:
+    """The page's words; a scan's large print at the working size (ocr/working_size.py). A photo is
+    read at the scale its capture set: shrunk, its lines still bowed a little ran together."""
+    if prepared.photographed:
+        return engine.words(grey, prepared.dpi)
+    return read_words(engine, grey, prepared.dpi)
 
 
 def _turned(prepared):

@@ -1,4 +1,4 @@
-"""A second, closer reading of the lines that carry dates.
+"""A second, closer reading of the lines that carry dates, and dates whose slashes were lost.
 
 Tesseract's LSTM reads whole lines; in an italic date line at normal size it sometimes takes an
 8 for a 6 with high confidence ("ngày 06 tháng 10" for "ngày 08 tháng 10"). The same line cut out,
@@ -6,6 +6,10 @@ enlarged and read as a single line gets the digits right. Only whole numbers are
 the second reading, and only when it agrees with the first on every other word. Only the first
 date line is read again (the date of issue, in a Decree 30 header), and only when one of its
 numbers was read with less than full confidence: each second reading costs a tenth of a second.
+
+In a card's small print a date's thin slash is lost ("1608/2021") or read as an I ("15I10I2023").
+A date with a slash read as I is mended as it is; one that lost a slash is read again on its own,
+where Tesseract sees the slash. Either is kept only as a real day and month.
 """
 from __future__ import annotations
 
@@ -53,3 +57,37 @@ def _read_line(engine: OcrEngine, grey: np.ndarray, line: list[Word], dpi: float
     crop = cv2.resize(np.ascontiguousarray(grey[top:bottom, left:right]), None, fx=SCALE, fy=SCALE,
                       interpolation=cv2.INTER_CUBIC)
     return engine.line(crop, dpi * SCALE).split()
+
+
+_LOST_SLASH = re.compile(r"\d{4}/\d{4}")  # ddmm/yyyy
+_SLASH_AS_LETTER = re.compile(r"(?<=\d)[Il|](?=\d)")
+_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+_TRAILING = re.compile(r"^(.*?)([.,;:)]*)$")
+WORD_PAD = 0.3  # of the word's height, around a date read on its own
+
+
+def mend_dates(engine: OcrEngine, grey: np.ndarray, words: list[Word], dpi: float) -> list[Word]:
+    """`words` with dates whose slashes were lost or read as an I written dd/mm/yyyy."""
+    out = list(words)
+    for i, word in enumerate(words):
+        core, trail = _TRAILING.match(word.text).groups()
+        mended = _as_date(core)
+        if mended is None and _LOST_SLASH.fullmatch(core):
+            mended = _as_date(_read_word(engine, grey, word, dpi))
+        if mended is not None and mended != core:
+            out[i] = replace(word, text=mended + trail)
+    return out
+
+
+def _as_date(text: str) -> str | None:
+    """`text` as dd/mm/yyyy with I for a slash put right, if it is a date with a real day and month."""
+    text = _SLASH_AS_LETTER.sub("/", text.strip())
+    found = _DATE.fullmatch(text)
+    return text if found and 1 <= int(found[1]) <= 31 and 1 <= int(found[2]) <= 12 else None
+
+
+def _read_word(engine: OcrEngine, grey: np.ndarray, word: Word, dpi: float) -> str:
+    pad = max(1, round(word.height * WORD_PAD))
+    crop = grey[max(0, word.top - pad): word.top + word.height + pad,
+                max(0, word.left - pad): word.left + word.width + pad]
+    return engine.line(np.ascontiguousarray(crop), dpi)

@@ -10,7 +10,6 @@ Pages of ordinary print (a Decree 30 document is 13-14 point) are left alone.
 from __future__ import annotations
 
 import statistics
-from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -49,7 +48,7 @@ def reread_small_print(engine: OcrEngine, grey: np.ndarray, words: list[Word], d
     left, top, right, bottom = _printed_area(words, grey.shape, dpi)
     crop = cv2.resize(np.ascontiguousarray(grey[top:bottom, left:right]), None, fx=scale, fy=scale,
                       interpolation=cv2.INTER_CUBIC)
-    second = [_back(w, scale, left, top) for w in engine.words(crop, dpi * scale)]
+    second = [w.unscaled(scale, left, top) for w in engine.words(crop, dpi * scale)]
     if confident_chars(second) < KEEP_RATIO * confident_chars(words):
         return words
     return second
@@ -63,9 +62,3 @@ def _printed_area(words: list[Word], shape: tuple[int, ...], dpi: float) -> tupl
     right = min(shape[1], max(w.left + w.width for w in words) + margin)
     bottom = min(shape[0], max(w.top + w.height for w in words) + margin)
     return left, top, right, bottom
-
-
-def _back(word: Word, scale: float, left: int, top: int) -> Word:
-    """A word read on the enlarged crop, with its box in the page's pixels."""
-    return replace(word, left=left + round(word.left / scale), top=top + round(word.top / scale),
-                   width=max(1, round(word.width / scale)), height=max(1, round(word.height / scale)))

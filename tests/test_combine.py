@@ -64,6 +64,28 @@ def test_noise_outside_every_line_is_dropped_and_a_missed_line_is_added():
     assert words_to_text(combine.combine(words, lines)).split() == ["Độc", "lập", "Tự", "do", "Hạnh", "phúc"]
 
 
+def test_a_card_keeps_tesseract_s_lines_and_gains_the_labels_it_missed_in_order():
+    # Tesseract read the name and a stray ':' on its line; trueocr also read the labels under the
+    # fingerprint boxes, the right one a little higher, and ran a bilingual label together.
+    words = _line("Ngày cấp / Date of issue:", 100, 95) + _line("Nguyễn Văn An", 300, 96)
+    words.append(Word(":", 1000, 296, 8, 30, 40.0, 1, 1, 300 // 50 + 1))
+    lines = [_second("Ngày cấp /Date ofissue:", 100, 99), _second("Ngón trỏ trái", 420, 97, left=500),
+             _second("Ngón trỏ phải", 405, 98, left=850), _second("N", 600, 60)]
+    out = combine.add_missed(words, lines)
+    assert words_to_text(out).split() == ["Ngày", "cấp", "/", "Date", "of", "issue:", "Nguyễn", "Văn", "An", ":",
+                                          "Ngón", "trỏ", "trái", "Ngón", "trỏ", "phải"]  # not the unsure 'N'
+    assert combine.card_shaped(np.zeros((540, 856), np.uint8)) and not combine.card_shaped(np.zeros((842, 595), np.uint8))
+
+
+def test_a_line_taken_from_trueocr_stays_where_most_of_its_words_were():
+    # A stray ':' Tesseract put on the line above lies inside the second engine's box of the next line.
+    words = _line("Họ và tên", 100, 96) + [Word(":", 900, 142, 8, 30, 40.0, 1, 1, 100 // 50 + 1)]
+    words += _line("Ngón trố tráỉ Ngón tro phả", 150, 40)
+    lines = [_second("Họ và tên", 100, 99), _second("Ngón trỏ trái Ngón trỏ phải", 150, 97, word_width=120)]
+    lines[1].right = 1000
+    assert words_to_text(combine.combine(words, lines)).splitlines() == ["Họ và tên", "Ngón trỏ trái Ngón trỏ phải"]
+
+
 def test_only_pages_tesseract_was_unsure_of_are_read_twice():
     assert not combine.needs_second_reading(_line("Ủy ban nhân dân xã đề nghị", 100, 94))
     assert combine.needs_second_reading(_line("Ủy ban nhân dân xã đề nghị", 100, 70))
@@ -143,3 +165,22 @@ def test_a_page_trueocr_lost_keeps_tesseract_s_reading_whole():
     lines = [_second("O Dx G) Đặc điểm nhân dạn / Persoal", 100, 60), _second("Nốt ruồi trên đầu", 150, 70),  # alone, preferred: no misread word
              _second("z à A C Ơ Tx Hh qq", 200, 50)]
     assert combine.combine(read, lines) == read
+
+
+def test_a_speck_just_above_or_below_a_letter_stays_as_its_mark():
+    # Letters of 18 px on lines, toner specks all over: a faint dot below a letter or a mark above it is
+    # as small as a speck, and stays; one as far beside a letter goes.
+    page = np.full((400, 600), 255, np.uint8)
+    for top in range(40, 400, 60):
+        for left in range(20, 580, 16):
+            page[top:top + 18, left:left + 8] = 0
+    rng = np.random.default_rng(2)
+    page[rng.integers(0, 400, 3000), rng.integers(0, 600, 3000)] = 30
+    page[40 + 18 + 4:40 + 18 + 6, 22:24] = 30  # a dot below the first letter, 4 px under it
+    page[100 - 6:100 - 4, 38:40] = 30  # a mark above a letter of the second line
+    page[160:180, 284:400] = 255  # a gap in the third line after the letter at 276-283
+    page[168:170, 290:292] = 30  # beside that letter, 6 px away: a speck
+    cleaned = cleanup.without_lone_specks(page)
+    assert cleanup.speckled(page)
+    assert (cleaned[62:64, 22:24] == 30).all() and (cleaned[94:96, 38:40] == 30).all()
+    assert (cleaned[168:170, 290:292] == 255).all()

@@ -2,6 +2,7 @@
 levels 5 and 6) and read through the whole OCR pipeline with real Tesseract and trueocr."""
 import io
 import random
+import re
 import subprocess
 
 import numpy as np
@@ -149,10 +150,13 @@ def test_photographed_id_cards_read_front_and_back_and_the_second_engine_never_s
         if "CĂN CƯỚC CÔNG DÂN" in truth:  # the card's title, printed red: read from the red ink alone
             assert "CĂN CƯỚC CÔNG DÂN" in read.text, image.name
         assert all(w.text.strip("|") for w in read.words), image.name  # nor a fingerprint box's edges
+        if "Ngón trỏ trái" in truth:  # the labels under the fingerprint boxes, side by side, in order
+            assert "Ngón trỏ trái Ngón trỏ phải" in read.text, image.name
+        assert not re.search(r"\b\d{4}/\d{4}\b|\d{2}I\d{2}I\d{4}", read.text), image.name  # no date lost its slash
         for x, y, w, h in (c.box for c in read.codes if c.kind == "qr"):  # a QR code's modules are not text
             assert not any(x <= v.left + v.width / 2 <= x + w and y <= v.top + v.height / 2 <= y + h
                            for v in read.words), image.name
         both = cer(truth, read.text)
         one = cer(truth, ocr_page(load_pages(image.read_bytes())[0], alone, keep_image=False).text.text)
         print(f"{image.name}: combined {both:.2%}, tesseract alone {one:.2%}")
-        assert both <= one + 0.02 and both < 0.08, (image.name, both, one)
+        assert both <= one + 0.02 and both < 0.03, (image.name, both, one)

@@ -13,7 +13,7 @@ from digitize.pipeline import Submission, process
 from digitize.services import Services
 from digitize.settings import Settings
 from ocr import Word
-from ocr.reread import reread_dates
+from ocr.reread import mend_dates, reread_dates
 from signing import Stamp, sign_pdf
 
 from .data.record_words import RECORDED, small_page
@@ -74,6 +74,17 @@ def test_a_sure_date_line_or_a_disagreeing_reread_keeps_the_first_reading():
     assert [w.text for w in reread_dates(sure, grey, _date_line(96.0), 300)][3] == "06" and sure.calls == []
     other = ReplayEngine([], lines=["Kon Turn, ngày 08 tháng 10 năm 2022"])  # another word differs: not trusted
     assert [w.text for w in reread_dates(other, grey, _date_line(90.0), 300)][3] == "06"
+
+
+def test_a_date_whose_slash_was_lost_or_read_as_an_i_is_mended_only_into_a_real_date():
+    grey = np.full((200, 800), 255, np.uint8)
+    texts = ["Ngày:", "29I10I2008", "1608/2021.", "1540/2022", "32I13I2020", "1608/2021"]
+    words = [Word(t, 100 + 110 * i, 50, 100, 20, 90.0, 1, 1, 1) for i, t in enumerate(texts)]
+    engine = ReplayEngine([], lines=["16/08/2021", "1540/2022", "16O8/2021"])  # one per word read again
+    mended = [w.text for w in mend_dates(engine, grey, words, 300)]
+    # an I between numbers is a slash; a lost slash is read again on its own; no day 32, no month 22 or 13
+    assert mended == ["Ngày:", "29/10/2008", "16/08/2021.", "1540/2022", "32I13I2020", "1608/2021"]
+    assert engine.calls == ["line"] * 3
 
 
 def test_an_object_swapped_with_a_consistent_checksum_is_an_integrity_error(services):
