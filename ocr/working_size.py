@@ -14,7 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .cleanup import InkPieces, ink_pieces
+from .cleanup import InkPieces, survey
 from .engine import OcrEngine
 from .model import Word
 
@@ -33,7 +33,7 @@ def working_scale(pieces: InkPieces | None) -> float:
 
 def read_words(engine: OcrEngine, grey: np.ndarray, dpi: float) -> list[Word]:
     """The page's words as `engine` reads them at the working size, boxed in the page's pixels."""
-    scale = working_scale(ink_pieces(grey))
+    scale = working_scale(survey(grey))
     if scale == 1.0:
         return engine.words(grey, dpi)
     small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)

@@ -17,11 +17,11 @@ def _speckled(page: np.ndarray) -> np.ndarray:
 
 
 def test_large_print_is_read_smaller_with_the_same_words_in_the_page_pixels():
-    page = as_array(text_page(dpi=300))
-    scale = working_scale(cleanup.ink_pieces(page))
+    page = as_array(text_page(dpi=400))  # 12 points at 400 dpi: as large as a heading's at 300
+    scale = working_scale(cleanup.survey(page))
     assert 0.5 <= scale < 0.9
     engine = TesserocrEngine()
-    full, small = engine.words(page, 300), read_words(engine, page, 300)
+    full, small = engine.words(page, 400), read_words(engine, page, 400)
     truth = "\n".join(LINES)
     assert cer(truth, " ".join(w.text for w in small)) <= cer(truth, " ".join(w.text for w in full)) + 0.01
     assert [w.text for w in small] == [w.text for w in full]
@@ -30,6 +30,6 @@ def test_large_print_is_read_smaller_with_the_same_words_in_the_page_pixels():
 
 
 def test_small_print_and_worn_copies_are_read_at_their_own_size():
-    assert working_scale(cleanup.ink_pieces(as_array(text_page(dpi=200)))) == 1.0
-    assert working_scale(cleanup.ink_pieces(_speckled(as_array(text_page(dpi=300))))) == 1.0
-    assert working_scale(cleanup.ink_pieces(np.full((100, 100), 255, np.uint8))) == 1.0  # no ink at all
+    assert working_scale(cleanup.survey(as_array(text_page(dpi=200)))) == 1.0
+    assert working_scale(cleanup.survey(_speckled(as_array(text_page(dpi=300))))) == 1.0
+    assert working_scale(cleanup.survey(np.full((100, 100), 255, np.uint8))) == 1.0  # no ink at all
