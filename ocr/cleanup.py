@@ -47,36 +47,18 @@ def redness(rgb: np.ndarray) -> np.ndarray:
     return rgb[:, :, 0].astype(np.int16) - np.maximum(rgb[:, :, 1], rgb[:, :, 2]).astype(np.int16)
 
 
-DEEP_RED = 0.45  # ... or by this share of its own red: a dark seal ink (maroon, or red over a green pattern)
-DEEP_RED_MIN = 35  # red level below which a pixel is black ink, whatever its tint (JPEG noise)
-SEAL_INK = 20  # percentile of the seal's red levels that is lifted to paper ...
-DARK_SEAL = 150  # ... when it is below this; a bright red's own level is near paper already
-
-
-def red_ink(rgb: np.ndarray) -> np.ndarray:
-    """Where the ink is red: clearly red, or deep red however dark."""
-    red = redness(rgb)
-    r = rgb[:, :, 0].astype(np.int16)
-    return (red > RED) | ((r >= DEEP_RED_MIN) & (red >= DEEP_RED * r))
-
-
 def drop_red_ink(rgb: np.ndarray) -> np.ndarray:
     """Grey page where red seal ink turns to paper but black text, even under the seal, stays.
 
-    Black ink is dark in the red channel while red ink is bright there: red pixels take their red
-    level. A maroon seal, or one printed over a green security pattern, is dark even in red: its
-    level is scaled so that its ink comes out as paper (taken as it was, its rings stayed, Tesseract
-    took the signature block for a picture and lost the signer's name). Only red pixels change, so black
-    text crossing the seal, blue ink and grey shading are untouched.
+    In the red channel red ink is as bright as paper, while black ink stays dark.
+    Only clearly red pixels take that value, so blue ink and grey shading are untouched.
     """
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    red = red_ink(rgb)
+    red = redness(rgb) > RED
     if not red.any():
         return grey
-    level = float(np.percentile(rgb[:, :, 0][red], SEAL_INK))
-    gain = 255.0 / max(level, DEEP_RED_MIN) if level < DARK_SEAL else 1.0
     out = grey.copy()
-    out[red] = np.clip(rgb[:, :, 0][red].astype(np.float32) * gain, 0, 255).astype(np.uint8)
+    out[red] = rgb[:, :, 0][red]
     return out
 
 
@@ -189,7 +171,7 @@ def without_lone_specks(grey: np.ndarray) -> np.ndarray:
     """A worn copy's toner specks turned to paper, when the page is speckled. A speck next to a letter
     is kept, since a thinned stroke breaks into pieces as small, and so is one just above or below a
     letter, where a faded tone mark or dot below is left as small (sparing them took a worn copy from
-    4.8% to 2.1% CER). Tesseract read the specks between lines as letters and lost whole lines to them
+    4.8% to 2.2% CER). Tesseract read the specks between lines as letters and lost whole lines to them
     (a copy at 54% CER read at 3% without them)."""
     if not speckled(grey):
         return grey
