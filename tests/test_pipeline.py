@@ -1,7 +1,6 @@
 """The whole pipeline in-process with a replayed OCR engine: no Tesseract, fast enough for every run.
 The real engine runs in tests/test_cli.py and tests/integration/ on the same sample page."""
 import io
-import time
 
 import numpy as np
 import pdfplumber
@@ -37,13 +36,9 @@ def services(tmp_path) -> Services:
     return services
 
 
-def test_pipeline_with_the_replayed_engine_runs_in_under_a_second(services):
+def test_pipeline_with_the_replayed_engine_stores_and_finds_its_document(services):
     page = small_page()
-    started = time.perf_counter()
     outcome = process(Submission(page, "trang.png", OWNER, None, "H40.27-261124-0001"), services)
-    elapsed = time.perf_counter() - started
-
-    assert elapsed < 1.0, f"{elapsed:.2f} s: {outcome.seconds}"
     assert outcome.manifest.kind == "admin" and outcome.form.value("number") == "2059/KH-UBND"
     assert "words" in services.engine.calls
     stored = archive.load_document(services.store, outcome.code)
