@@ -59,7 +59,6 @@ class PreparedPage:
     orientation: int  # clockwise degrees the scan was turned: 0, 90, 180, 270
     skew: float  # degrees counter-clockwise the text was tilted
     seconds: dict[str, float] = field(default_factory=dict)
-    photographed: bool = False  # found on a desk in a photo and set flat (ocr/capture.py)
 
 
 @dataclass

@@ -71,8 +71,7 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
         seconds["orientation"] += time.perf_counter() - t
 
     return PreparedPage(index=page.index, dpi=dpi, display=image, for_ocr=for_ocr,
-                        orientation=(-90 * turns) % 360, skew=skew, seconds=seconds,
-                        photographed=photo is not None)
+                        orientation=(-90 * turns) % 360, skew=skew, seconds=seconds)
 
 
 def _content(small: np.ndarray) -> np.ndarray:

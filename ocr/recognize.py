@@ -15,9 +15,7 @@ from .engine import OcrEngine
 from .model import (
     FAIR_CONF,
     PageText,
-    PreparedPage,
     SourcePage,
-    Word,
     centre_inside,
     confident_chars,
 )
@@ -28,7 +26,6 @@ from .small_print import reread_small_print
 from .syllables import well_formed
 from .tesserocr_engine import TesserocrEngine
 from .textpdf import DEFAULT_JPEG_QUALITY, PageImage, PdfPage, encode_page_image
-from .working_size import read_words
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +63,13 @@ def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: b
         found = codes.read_barcodes(prepared.display, prepared.dpi)
     seconds["codes"] = time.perf_counter() - t
     t = time.perf_counter()
-    words = _read(engine, prepared, prepared.for_ocr)
+    words = engine.words(prepared.for_ocr, prepared.dpi)
     if _doubtful(words):
         # Orientation guessed wrong on pages with little running text (an id card photocopy, a card's
         # back with its machine-readable zone): the page read upside down is garbage, of low
         # confidence from Tesseract, of few Vietnamese syllables from trueocr. Try it the other way up.
         turned = np.ascontiguousarray(np.rot90(prepared.for_ocr, 2))
-        other = _read(engine, prepared, turned)
+        other = engine.words(turned, prepared.dpi)
         if _readable(other) > _readable(words):
             log.info("page %d read better turned 180 degrees", page.index + 1)
             words = other
@@ -100,14 +97,6 @@ def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: b
                     orientation=prepared.orientation, skew=prepared.skew, words=words, seconds=seconds,
                     codes=found)
     return PageResult(text=text, image=image)
-
-
-def _read(engine: OcrEngine, prepared: PreparedPage, grey: np.ndarray) -> list[Word]:
-    """The page's words; a scan's large print at the working size (ocr/working_size.py). A photo is
-    read at the scale its capture set: shrunk, its lines still bowed a little ran together."""
-    if prepared.photographed:
-        return engine.words(grey, prepared.dpi)
-    return read_words(engine, grey, prepared.dpi)
 
 
 def _turned(prepared):
