@@ -132,6 +132,7 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
     second = [bool(p.members) and prefer_second(p.tesseract_text(words), p.tesseract_conf(words), p.line.text,
                                                   p.line.conf) for p in pairs]
     whole = [_one_printed_line(words, p.members) for p in pairs]
+    anchor = [_anchor(words, p.members) if taken else None for p, taken in zip(pairs, second)]
     out: list[Word] = []
     placed: set[int] = set()
     for i, w in enumerate(words):
@@ -145,7 +146,7 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
             elif j not in placed:  # a line Tesseract cut in two (at a copier's streak) is read as one
                 placed.add(j)
                 out.extend(replace(words[k], block=w.block, par=w.par, line=w.line) for k in pairs[j].members)
-        elif i == _anchor(words, pairs[j].members):
+        elif i == anchor[j]:
             fused = fuse(pairs[j].line.words, [words[k] for k in pairs[j].members])
             out.extend(replace(x, block=w.block, par=w.par, line=w.line) for x in fused)
     _add_missed(out, words, pairs)
