@@ -132,6 +132,26 @@ def insert_by_position(out: list[Word], line: list[Word]) -> None:
     out[at:at] = line
 
 
+def in_rows(words: list[Word]) -> list[Word]:
+    """The lines in reading order by rows: top to bottom, lines on one row left to right. On an id
+    card, a label's value beside another label's ("Có giá trị đến" under the photo, the residence to
+    its right) is read with it, not as a block of its own before the card's title."""
+    lines = []
+    for members in line_groups(words):
+        line = [words[i] for i in members]
+        lines.append((min(w.top for w in line), max(w.top + w.height for w in line), line))
+    lines.sort(key=lambda item: item[0] + item[1])
+    rows: list[list[tuple[int, int, list[Word]]]] = []
+    for top, bottom, line in lines:
+        if rows:
+            row_top, row_bottom = min(t for t, _, _ in rows[-1]), max(b for _, b, _ in rows[-1])
+            if min(bottom, row_bottom) - max(top, row_top) > ROW_OVERLAP * min(bottom - top, row_bottom - row_top):
+                rows[-1].append((top, bottom, line))
+                continue
+        rows.append([(top, bottom, line)])
+    return [w for row in rows for _, _, line in sorted(row, key=lambda item: item[2][0].left) for w in line]
+
+
 def words_to_text(words: list[Word]) -> str:
     """Lines joined by newlines, blocks separated by a blank line, reading order kept."""
     out: list[str] = []

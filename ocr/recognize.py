@@ -10,14 +10,17 @@ from typing import Callable
 import numpy as np
 
 from . import codes
-from .combine import CombinedEngine
+from .cleanup import speckled
+from .combine import CombinedEngine, card_shaped
 from .engine import OcrEngine
+from .lexicon import mend_marks
 from .model import (
     FAIR_CONF,
     PageText,
     SourcePage,
     centre_inside,
     confident_chars,
+    in_rows,
 )
 from .prepare import prepare_page
 from .red_print import read_red_print
@@ -80,6 +83,10 @@ def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: b
     words = mend_dates(engine, prepared.for_ocr, words, prepared.dpi)
     words = read_red_print(engine, prepared.display, words, prepared.dpi)
     words = _outside(found, words)
+    if card_shaped(prepared.for_ocr):
+        words = in_rows(words)
+    if speckled(prepared.for_ocr):  # a worn copy, its marks thinned: judged by the words around them
+        words = mend_marks(words)
     seconds["recognize"] = time.perf_counter() - t
     t = time.perf_counter()
     mrz = codes.read_mrz(engine, prepared.for_ocr, words, prepared.dpi)

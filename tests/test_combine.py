@@ -4,7 +4,7 @@ import pytest
 
 from ocr import cleanup, combine, trueocr_engine
 from ocr.metrics import cer
-from ocr.model import Word, words_to_text
+from ocr.model import Word, in_rows, words_to_text
 from ocr.syllables import is_syllable, well_formed
 from ocr.trueocr_engine import Line
 
@@ -75,6 +75,19 @@ def test_a_card_keeps_tesseract_s_lines_and_gains_the_labels_it_missed_in_order(
     assert words_to_text(out).split() == ["Ngày", "cấp", "/", "Date", "of", "issue:", "Nguyễn", "Văn", "An", ":",
                                           "Ngón", "trỏ", "trái", "Ngón", "trỏ", "phải"]  # not the unsure 'N'
     assert combine.card_shaped(np.zeros((540, 856), np.uint8)) and not combine.card_shaped(np.zeros((842, 595), np.uint8))
+
+
+def test_a_card_is_read_row_by_row_whatever_blocks_tesseract_made():
+    """Tesseract took the expiry under the photo for a block of its own and put it first; beside it,
+    a little lower in the photo, the residence runs on."""
+    def at(text: str, left: int, top: int, block: int) -> list[Word]:
+        return [Word(t, left + 90 * i, top, 80, 30, 95.0, block, 1, top) for i, t in enumerate(text.split())]
+
+    words = (at("Có giá trị đến:", 40, 400, 1) + at("26/03/2034", 40, 440, 1) + at("CĂN CƯỚC", 300, 60, 2)
+             + at("Nơi thường trú:", 300, 350, 3) + at("Ấp Tân Định, An", 400, 404, 4) + at("Giang", 400, 446, 4))
+    assert words_to_text(in_rows(words)).splitlines() == [
+        "CĂN CƯỚC", "", "Nơi thường trú:", "", "Có giá trị đến:", "", "Ấp Tân Định, An", "", "26/03/2034", "",
+        "Giang"]
 
 
 def test_a_line_taken_from_trueocr_stays_where_most_of_its_words_were():

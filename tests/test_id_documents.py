@@ -57,6 +57,8 @@ def test_id_structure_against_sex_and_birth_year():
 def test_closed_lists_put_marks_back_only_where_a_known_word_fits():
     assert fix_name("NGUYÊN VĂN QUẦN") == "NGUYỄN VĂN QUÂN"
     assert fix_name("TRẦN THỊ NGUYÊN") == "TRẦN THỊ NGUYÊN"  # Nguyên is a given name
+    # As close to the given name QUÂN as to the family name QUAN: after the family name, the given name.
+    assert fix_name("ĐÓ MINH QUÃN") == "ĐỖ MINH QUÂN" and fix_name("QUAN VĂN AN") == "QUAN VĂN AN"
     assert fix_name("XYZ ABC") == "XYZ ABC"
     assert fix_ethnicity("ÊĐê") == "Ê Đê" and fix_ethnicity("Kinh") == "Kinh"
     assert fix_province("Lào Cũi") == "Lào Cai" and fix_province("Thủ Đức") == "Thủ Đức"

@@ -18,16 +18,17 @@ def by_letters(known: list[str]) -> dict[str, list[str]]:
     return index
 
 
-def snap(word: str, known: dict[str, list[str]]) -> str:
+def snap(word: str, known: dict[str, list[str]], prefer: frozenset[str] = frozenset()) -> str:
     """`word` if it is known or nothing known has its letters; else the known one with the
-    closest marks."""
+    closest marks (of those as close, one in `prefer`)."""
     same_letters = known.get(fold(word), [])
     if word in same_letters or not same_letters:
         return word
-    return nearest(word, same_letters)
+    return nearest(word, same_letters, prefer)
 
 
-def nearest(word: str, candidates: list[str]) -> str:
-    """The candidate closest to `word`, marks counted as letters."""
+def nearest(word: str, candidates: list[str], prefer: frozenset[str] = frozenset()) -> str:
+    """The candidate closest to `word`, marks counted as letters; of those as close, one in `prefer`."""
     nfd = unicodedata.normalize("NFD", word)
-    return min(candidates, key=lambda k: (edlib.align(unicodedata.normalize("NFD", k), nfd)["editDistance"], k))
+    return min(candidates, key=lambda k: (edlib.align(unicodedata.normalize("NFD", k), nfd)["editDistance"],
+                                          k not in prefer, k))

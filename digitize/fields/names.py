@@ -41,6 +41,9 @@ ETHNIC_GROUPS = ["Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "
 
 _FAMILY = by_letters([n.upper() for n in FAMILY_NAMES])
 _ANY_NAME = by_letters([n.upper() for n in NAME_SYLLABLES + FAMILY_NAMES])
+# After the family name, a word read as close to a middle or given name as to a family name is
+# the former: "QUÃN" is QUÂN, not the family name QUAN.
+_GIVEN = frozenset(n.upper() for n in NAME_SYLLABLES)
 
 
 CHANGED = 0.8  # the most a name field is trusted once a word of it was changed here
@@ -51,7 +54,7 @@ def fix_name(name: str) -> str:
     words = name.split()
     if not words:
         return name
-    fixed = [snap(words[0], _FAMILY)] + [snap(w, _ANY_NAME) for w in words[1:]]
+    fixed = [snap(words[0], _FAMILY)] + [snap(w, _ANY_NAME, _GIVEN) for w in words[1:]]
     return unicodedata.normalize("NFC", " ".join(fixed))
 
 
@@ -85,7 +88,7 @@ def fix_name_by(name: str, plain: str) -> str:
     for n, (word, plain_word) in enumerate(zip(words, letters)):
         known = _FAMILY if n == 0 else _ANY_NAME
         if fold(word) != plain_word and word not in known.get(fold(word), []) and plain_word in known:
-            word = nearest(word, known[plain_word])
+            word = nearest(word, known[plain_word], frozenset() if n == 0 else _GIVEN)
         fixed.append(word)
     return unicodedata.normalize("NFC", " ".join(fixed))
 

@@ -1,0 +1,220 @@
+"""Which marks a worn copy's syllables really have, judged by the words around them: a small
+language model.
+
+On a worn photocopy the strokes of the marks are thinned or lost, and Tesseract reads the letters
+right and the marks wrong, as sure of the wrong mark as of a right one ("tô chức", "hô sơ", "giây
+tờ"): each reading is a real syllable, so the syllable check of ocr/syllables.py cannot tell them
+apart. The words around it can. Along a run of words, each word may take any marks over the same
+letters; the run chosen (Viterbi) is the one that scores best on:
+- how common each syllable is in Vietnamese (wordfreq's frequencies, log10);
+- a bonus for each pair of neighbours that is part of a dictionary word (underthesea's Viet74K:
+  "tổ chức", "hồ sơ", "thẩm quyền");
+- a cost for each mark changed from what the engine read.
+A word that makes a dictionary word with a neighbour as read is kept. Names, places and headings
+are never changed, since neither list knows them: words in capitals, and capitalised words next to
+another capitalised one; a capitalised word heading a phrase ("Tô chức" at a sentence's start,
+"Vấn phòng") is weighed like the rest. A misread that is no syllable at all ("nguõn") is weighed
+too, as a reading the tables do not know.
+Only worn copies are mended. On a clean page Tesseract's marks are right, and the model, which knows
+words but not phrases, would trade right readings for commoner ones ("địa bàn tỉnh năm" made
+"bàn tính", "của cổng dịch vụ" made "của công").
+Tone marks may sit on either vowel of "oa", "oe", "uy" ("hóa", "hoá"): syllables are compared
+whatever vowel their tone sits on, and a syllable the engine read keeps its own.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import metadata
+
+from .metrics import strip_diacritics
+from .model import Word
+from .syllables import TONES, is_syllable
+
+# Weighed on one generated set (seed 131), checked on two others (seeds 97 and 263).
+PAIR_BONUS = 2.5  # log10 units: a neighbour pair that makes a dictionary word
+MARK_COST = 2.5  # log10 units per mark changed from the engine's reading (a tone, a vowel's shape, đ)
+UNKNOWN = -8.0  # log10 frequency of a syllable wordfreq does not list
+CANDIDATES = 8  # readings weighed per syllable, the most common first
+_SHAPED = set("ăâêôơư")
+_EDGES = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
+_PHRASE_END = re.compile(r"[.,;:!?)\]\"”]$")
+
+
+def _tone_of(syllable: str) -> tuple[str, str]:
+    """(the syllable without its tone, lower case, NFC; its tone mark or '')."""
+    decomposed = unicodedata.normalize("NFD", syllable.lower())
+    tone = next((c for c in decomposed if c in TONES), "")
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONES)), tone
+
+
+@lru_cache(maxsize=65536)
+def _canonical(syllable: str) -> str:
+    """A syllable as the tables hold it: its letters and vowel shapes, then its tone."""
+    bare, tone = _tone_of(syllable)
+    return bare + tone
+
+
+@lru_cache(maxsize=None)
+def _rendered(canonical: str) -> str:
+    """The syllable written out, its tone on the vowel the usual (older) rule puts it on: the shaped
+    vowel (ơ of ươ); else the last vowel before a final consonant; else the middle of three vowels,
+    the first of two ("hòa", "thủy", "ngoài")."""
+    tone = canonical[-1] if canonical[-1:] in TONES else ""
+    bare = canonical[: len(canonical) - len(tone)]
+    if not tone:
+        return bare
+    start = 2 if bare.startswith(("qu", "gi")) and len(bare) > 2 and bare[2] in "aăâeêioôơuưy" else 0
+    vowels = [i for i in range(start, len(bare)) if bare[i] in "aăâeêioôơuưy"]
+    if not vowels:
+        return bare
+    cluster = [i for i in vowels if i <= vowels[0] + 2 and all(j in vowels for j in range(vowels[0], i + 1))]
+    shaped = [i for i in cluster if bare[i] in _SHAPED]
+    if shaped:
+        at = shaped[-1]
+    elif cluster[-1] < len(bare) - 1:
+        at = cluster[-1]
+    else:
+        at = cluster[len(cluster) // 2] if len(cluster) == 3 else cluster[0]
+    return unicodedata.normalize("NFC", bare[: at + 1] + tone + bare[at + 1:])
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    log_freq: dict[str, float]  # canonical syllable -> log10 frequency
+    pairs: frozenset[tuple[str, str]]  # neighbour syllables inside a dictionary word
+    variants: dict[str, list[str]]  # letters without marks -> canonical syllables, most common first
+
+    def score(self, canonical: str) -> float:
+        return self.log_freq.get(canonical, UNKNOWN)
+
+
+def _dictionary_words() -> list[str]:
+    """Viet74K, the word list underthesea ships (read as a file: underthesea itself is not imported)."""
+    files = metadata.files("underthesea") or []
+    path = next(f for f in files if str(f).endswith("corpus/data/Viet74K.txt"))
+    return path.locate().read_text(encoding="utf-8").splitlines()
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    import wordfreq
+
+    freq: dict[str, float] = {}
+    for word, f in wordfreq.get_frequency_dict("vi").items():
+        if is_syllable(word):
+            key = _canonical(unicodedata.normalize("NFC", word))
+            freq[key] = freq.get(key, 0.0) + f
+    pairs: set[tuple[str, str]] = set()
+    for line in _dictionary_words():
+        parts = [_canonical(s) for s in unicodedata.normalize("NFC", line).lower().split()]
+        pairs.update(zip(parts, parts[1:]))
+    variants: dict[str, list[str]] = {}
+    for key in sorted(freq, key=freq.get, reverse=True):
+        variants.setdefault(strip_diacritics(key), []).append(key)
+    return Lexicon(log_freq={k: math.log10(f) for k, f in freq.items()}, pairs=frozenset(pairs),
+                   variants={k: v[:CANDIDATES] for k, v in variants.items()})
+
+
+def _marks_changed(a: str, b: str) -> int:
+    """Marks that differ between two canonical syllables over the same letters: the tone (one
+    change, whichever two tones), each vowel shape, đ for d."""
+    (bare_a, tone_a), (bare_b, tone_b) = _tone_of(a), _tone_of(b)
+    shapes = sum(x != y for x, y in zip(bare_a, bare_b))
+    return shapes + (tone_a != tone_b)
+
+
+@dataclass
+class _Slot:
+    index: int  # the word's place on the page
+    core: str  # the word as read, without the punctuation around it
+    read: str  # canonical, as the engine read it
+    options: list[str] = field(default_factory=list)  # canonical readings weighed, the engine's first
+
+
+def _runs(words: list[Word]) -> list[list[_Slot]]:
+    """Runs of neighbouring words of letters in a block of text, broken by punctuation and numbers."""
+    runs: list[list[_Slot]] = []
+    current: list[_Slot] = []
+    last_block = None
+    for i, w in enumerate(words):
+        before, core, after = _EDGES.match(w.text).groups()
+        if w.block != last_block or before or not core.isalpha():
+            current = []
+            runs.append(current)
+        last_block = w.block
+        if core.isalpha():
+            current.append(_Slot(i, core, _canonical(core)))
+        if after:
+            current = []
+            runs.append(current)
+    return [r for r in runs if len(r) >= 2]
+
+
+def _open_to_change(run: list[_Slot], k: int, lex: Lexicon) -> bool:
+    """Whether a word may take other marks: lower case, or capitalised at the head of a phrase (a
+    sentence's first word, "Văn phòng"), not in a run of capitals (a name); and no dictionary word
+    with a neighbour as read."""
+    slot = run[k]
+    before = run[k - 1] if k else None
+    after = run[k + 1] if k + 1 < len(run) else None
+    if (before and (before.read, slot.read) in lex.pairs) or (after and (slot.read, after.read) in lex.pairs):
+        return False
+    if slot.core.islower():
+        return True
+    capitalised = slot.core[0].isupper() and slot.core[1:].islower()
+    return capitalised and after is not None and after.core.islower() and \
+        (before is None or not before.core[0].isupper())
+
+
+def _weigh(run: list[_Slot], lex: Lexicon) -> None:
+    """Each word's readings to weigh: as read, then the commonest others over the same letters."""
+    for k, slot in enumerate(run):
+        slot.options = [slot.read]
+        if _open_to_change(run, k, lex):
+            slot.options += [v for v in lex.variants.get(strip_diacritics(slot.read), []) if v != slot.read]
+
+
+def _best(run: list[_Slot], lex: Lexicon) -> list[str]:
+    """The most likely readings along a run (Viterbi over the slots' options)."""
+    def emit(slot: _Slot, option: str) -> float:
+        return lex.score(option) - MARK_COST * _marks_changed(option, slot.read)
+
+    scores = [emit(run[0], o) for o in run[0].options]
+    back: list[list[int]] = []
+    for prev, slot in zip(run, run[1:]):
+        step, links = [], []
+        for option in slot.options:
+            totals = [s + (PAIR_BONUS if (p, option) in lex.pairs else 0.0) for s, p in zip(scores, prev.options)]
+            k = max(range(len(totals)), key=totals.__getitem__)
+            step.append(totals[k] + emit(slot, option))
+            links.append(k)
+        scores = step
+        back.append(links)
+    k = max(range(len(scores)), key=scores.__getitem__)
+    chosen = [k]
+    for links in reversed(back):
+        k = links[k]
+        chosen.append(k)
+    chosen.reverse()
+    return [slot.options[k] for slot, k in zip(run, chosen)]
+
+
+def mend_marks(words: list[Word]) -> list[Word]:
+    """The words with each lower-case syllable's marks set to what its neighbours make most likely."""
+    lex = lexicon()
+    out = list(words)
+    for run in _runs(words):
+        _weigh(run, lex)
+        for slot, choice in zip(run, _best(run, lex)):
+            if choice != slot.read:
+                w = words[slot.index]
+                before, _, after = _EDGES.match(w.text).groups()
+                written = _rendered(choice)
+                if slot.core[0].isupper():
+                    written = written[0].upper() + written[1:]
+                out[slot.index] = replace(w, text=before + written + after)
+    return out
