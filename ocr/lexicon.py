@@ -41,7 +41,6 @@ UNKNOWN = -8.0  # log10 frequency of a syllable wordfreq does not list
 CANDIDATES = 8  # readings weighed per syllable, the most common first
 _SHAPED = set("ăâêôơư")
 _EDGES = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
-_PHRASE_END = re.compile(r"[.,;:!?)\]\"”]$")
 
 
 def _tone_of(syllable: str) -> tuple[str, str]:
@@ -204,7 +203,7 @@ def _best(run: list[_Slot], lex: Lexicon) -> list[str]:
 
 
 def mend_marks(words: list[Word]) -> list[Word]:
-    """The words with each lower-case syllable's marks set to what its neighbours make most likely."""
+    """The words, each open to change (`_open_to_change`) with the marks its neighbours make most likely."""
     lex = lexicon()
     out = list(words)
     for run in _runs(words):
