@@ -68,6 +68,16 @@ PATTERNED = 0.03  # share of such pixels from which a page counts as printed on 
 STRONG_GREEN = 12  # ... when this share of it is also this green: else it is a pale tint, no pattern
 
 
+def green_pattern(rgb: np.ndarray) -> np.ndarray | None:
+    """Where a security paper's green guilloche lies, or None on a page without one."""
+    r, g, b = (rgb[:, :, k].astype(np.int16) for k in range(3))
+    greenness = g - np.maximum(r, b)
+    pattern = (greenness > GREEN) & (g > PALE)
+    if pattern.mean() < PATTERNED or (greenness > STRONG_GREEN).mean() < PATTERNED:
+        return None
+    return pattern
+
+
 def drop_green_pattern(rgb: np.ndarray, grey: np.ndarray) -> np.ndarray:
     """`grey` with a security paper's green guilloche turned to paper. The pattern's lines are green
     (G above R and B) and not dark in their brightest channel, while black print, even where it
@@ -76,10 +86,8 @@ def drop_green_pattern(rgb: np.ndarray, grey: np.ndarray) -> np.ndarray:
     and read nothing of the page (100% CER) until it was gone. A pale green tint (an id card's
     ground) is no pattern: flatten_lighting lifts it, while wiping it ate the anti-aliased edges of
     the card's small print (a photographed card read at 28% CER, at 5% with them)."""
-    r, g, b = (rgb[:, :, k].astype(np.int16) for k in range(3))
-    greenness = g - np.maximum(r, b)
-    pattern = (greenness > GREEN) & (g > PALE)
-    if pattern.mean() < PATTERNED or (greenness > STRONG_GREEN).mean() < PATTERNED:
+    pattern = green_pattern(rgb)
+    if pattern is None:
         return grey
     out = grey.copy()
     out[pattern] = 255

@@ -36,6 +36,8 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
     source = cleanup.crop_borders(image)
     grey = cleanup.to_grey(source)
     vertical, skew = deskew.estimate_axis_and_skew(grey)
+    if vertical and _lines_run_across_under_pattern(source):
+        vertical, skew = False, deskew.estimate_skew(grey)
     turns = 1 if vertical else 0  # quarter turns counter-clockwise (np.rot90) that set the text upright
     seconds["deskew_estimate"] = time.perf_counter() - t
 
@@ -72,6 +74,17 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
 
     return PreparedPage(index=page.index, dpi=dpi, display=image, for_ocr=for_ocr,
                         orientation=(-90 * turns) % 360, skew=skew, seconds=seconds)
+
+
+def _lines_run_across_under_pattern(source: np.ndarray) -> bool:
+    """Whether, on security paper, the lines run across once the guilloche is gone: the profiles took
+    the pattern's waves for lines running down a page with a card photocopied on it, and the page
+    was turned on its side. The pattern is looked for on every eighth pixel and dropped from every
+    other one, where its thin lines keep their colour (the profiles are taken 1200 pixels wide)."""
+    if source.ndim != 3 or cleanup.green_pattern(source[::8, ::8]) is None:
+        return False
+    half = np.ascontiguousarray(source[::2, ::2])
+    return not deskew.estimate_axis_and_skew(cleanup.drop_green_pattern(half, cleanup.to_grey(half)))[0]
 
 
 def _content(small: np.ndarray) -> np.ndarray:

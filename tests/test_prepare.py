@@ -1,4 +1,6 @@
 """Deskew, orientation and cleanup on small rendered pages."""
+import io
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -127,3 +129,24 @@ def test_a_card_side_alone_on_an_a4_sheet_is_set_upright(upside_down):
         sheet = sheet.rotate(180)
     prepared = prepare_page(SourcePage(index=0, dpi=300, image=np.asarray(sheet)), TesseractEngine())
     assert prepared.orientation == (180 if upside_down else 0)
+
+
+def test_a_card_photocopied_on_security_paper_is_not_turned_on_its_side_by_the_pattern():
+    """The guilloche's waves fool the projection profiles into lines running down the page; with the
+    pattern dropped the lines run across, and the page stays as it was scanned. (Most such pages the
+    orientation model put right anyway; one in the field benchmark ended on its side, every field lost.)"""
+    import random
+
+    from ocr import load_pages, make_engine
+    from ocr.prepare import _lines_run_across_under_pattern
+    from samples.generate import make_paper
+
+    pages, _ = make_paper("cccd-covered", random.Random(3), 6, "noto-sans")
+    scan = np.asarray(pages[0].convert("RGB"))
+    assert deskew.estimate_axis_and_skew(cleanup.to_grey(scan))[0]  # the pattern fools the profiles
+    assert _lines_run_across_under_pattern(scan)
+    assert not _lines_run_across_under_pattern(np.dstack([cleanup.to_grey(scan)] * 3))  # no pattern: no say
+    buffer = io.BytesIO()
+    pages[0].save(buffer, format="JPEG", quality=85, dpi=(300, 300))
+    prepared = prepare_page(load_pages(buffer.getvalue())[0], make_engine())
+    assert prepared.orientation == 0 and prepared.for_ocr.shape[0] > prepared.for_ocr.shape[1]
