@@ -164,7 +164,8 @@ def ink_pieces(grey: np.ndarray) -> InkPieces | None:
 
 def survey(grey: np.ndarray) -> InkPieces | None:
     """The ink pieces of the middle half of the page's height: enough to tell a worn copy and the
-    print's size, at half the cost of the whole page (each page is surveyed twice)."""
+    print's size, at half the cost of the whole page (each page is surveyed up to three times: by
+    each engine, and for the worn copy's marks)."""
     h = grey.shape[0]
     return ink_pieces(grey[h // 4: h - h // 4] if h >= SURVEY_MIN_HEIGHT else grey)
 

@@ -20,17 +20,17 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _ABBREVIATION = re.compile(r"[A-ZĐ]{2,}")
 
 
-def _untoned(word: str) -> tuple[str, int]:
-    """(the word without tone marks, lower case, NFC; how many tone marks it had)."""
+def split_tone(word: str) -> tuple[str, str]:
+    """(the word without tone marks, lower case, NFC; its tone marks, in order: one in a syllable)."""
     decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = sum(c in TONES for c in decomposed)
+    tones = "".join(c for c in decomposed if c in TONES)
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONES)), tones
 
 
 def is_syllable(word: str) -> bool:
     """True for a well-formed Vietnamese syllable ("người", "Quyết"); False for a misread one."""
-    bare, tones = _untoned(word)
-    return tones <= 1 and _SYLLABLE.fullmatch(bare) is not None
+    bare, tones = split_tone(word)
+    return len(tones) <= 1 and _SYLLABLE.fullmatch(bare) is not None
 
 
 def well_formed(text: str) -> tuple[int, int]:
