@@ -40,8 +40,9 @@ ensure_packages() {
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing Debian packages: ${missing[*]}"
   local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  quietly "$CACHE/apt.log" $sudo apt-get update -qq
+  quietly "$CACHE/apt.log" $sudo env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
 # Runs a build step quietly: its output goes to a log, shown only if the step fails.
