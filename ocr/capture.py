@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .cleanup import letter_height
+
 WORK_SIDE = 1000  # the outline is looked for on a copy this long
 MIN_AREA, MAX_AREA = 0.1, 0.95  # share of the frame a photographed paper covers (a card: 15-30%)
 A4_INCHES = (8.27, 11.69)
@@ -81,28 +83,44 @@ def flatten(image: np.ndarray, corners: np.ndarray, claimed_dpi: float) -> Captu
     tl, tr, br, bl = corners
     width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
     height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    paper = _paper_inches(image, corners, width, height)
     if claimed_dpi >= TRUSTED_DPI:
         dpi, scale = claimed_dpi, 1.0
     else:
-        dpi = max(width, height) / max(_paper_inches(width, height))
+        dpi = max(width, height) / max(paper)
         scale = min(MAX_SCALE, max(1.0, TARGET_DPI / dpi))
-    out_w, out_h = round(width * scale), round(height * scale)
+    flat = _warp(image, corners, round(width * scale), round(height * scale))
+    return Captured(image=flat, dpi=dpi * scale, corners=corners, card=paper == CARD_INCHES)
+
+
+def _warp(image: np.ndarray, corners: np.ndarray, out_w: int, out_h: int) -> np.ndarray:
     target = np.float32([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]])
     m = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
-    flat = cv2.warpPerspective(image, m, (out_w, out_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-    return Captured(image=flat, dpi=dpi * scale, corners=corners, card=_paper_inches(width, height) == CARD_INCHES)
+    return cv2.warpPerspective(image, m, (out_w, out_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
 
 
-CARD_OBLONG = 1.50  # between A4's 1.41 and ID-1's 1.59: an upright paper more oblong is a card
-CARD_LYING = 1.25  # a card is photographed lying across, a sheet upright: across, a little oblong will do
+SHEET_MOST = 1.45  # an upright outline less oblong than this is a sheet (A4 is 1.41)
+CARD_LYING = 1.25  # a card is photographed lying across, a sheet upright: across, a little oblong may be one
+CARD_LEAST = 1.62  # an outline more oblong than this is a card (ID-1 is 1.59)
+CARD_LETTERS = 0.0115  # letters' height over the paper's long side: ~0.014 on a card, ~0.009 on A4
+MEASURE_SIDE = 2000  # pixels: the long side of the flat copy the letters are measured on
 
 
-def _paper_inches(width: float, height: float) -> tuple[float, float]:
-    """The paper a rectangle of this shape is: a card when it is about as oblong as ID-1, else A4.
-    Perspective changes the outline's proportions by up to a tenth (a card read as 1.45 long), so
-    a card lying across the photo needs less to be taken for one."""
+def _paper_inches(image: np.ndarray, corners: np.ndarray, width: float, height: float) -> tuple[float, float]:
+    """The paper the outline is: a card (ID-1) or an A4 sheet. Perspective changes an outline's
+    proportions by up to a tenth (an A4 sheet read as 1.55 long, a card as 1.51), so between the
+    clear cases the size of the print decides: a card's letters are large for its size."""
     ratio = max(width, height) / max(1.0, min(width, height))
-    return CARD_INCHES if ratio >= (CARD_LYING if width > height else CARD_OBLONG) else A4_INCHES
+    if ratio < (CARD_LYING if width > height else SHEET_MOST):
+        return A4_INCHES
+    if ratio > CARD_LEAST:
+        return CARD_INCHES
+    scale = MEASURE_SIDE / max(width, height)
+    flat = _warp(image, corners, round(width * scale), round(height * scale))
+    grey = flat if flat.ndim == 2 else cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY)
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    letters = letter_height(ink)
+    return CARD_INCHES if letters is not None and letters / MEASURE_SIDE > CARD_LETTERS else A4_INCHES
 
 
 def capture(image: np.ndarray, claimed_dpi: float) -> Captured | None:

@@ -91,7 +91,68 @@ def drop_green_pattern(rgb: np.ndarray, grey: np.ndarray) -> np.ndarray:
         return grey
     out = grey.copy()
     out[pattern] = 255
+    return _drop_darkened_red(rgb, out)
+
+
+DARK_RED = 20  # R above G and B by this much: red ink, even where the pattern under it darkened it
+NEUTRAL = 20  # spread of a pixel's channels from which it is coloured ink, not black print
+OUTLINE = 160  # grey level under which what is left beside a seal's strokes is their outline
+SEAL_RADIUS = (0.05, 0.12)  # of the page's shorter side: a round seal's (18 mm on A4's 210 mm)
+INNER_RING = 0.72  # a seal's inner ring's radius over its outer one's
+RING_INKED = 0.5  # share of a circle's length on red ink from which it is a seal's ring
+
+
+def _drop_darkened_red(rgb: np.ndarray, grey: np.ndarray) -> np.ndarray:
+    """`grey` without the round red seals stamped over a green pattern. Ink multiplies: red over
+    green is a dark maroon (84, 31, 28), too dark in the red channel for drop_red_ink, and Tesseract
+    took the seal with the signer's name inside it for a picture and read neither. Only round seals
+    go: other red print on the pattern (a specimen card's watermark) crosses black print, whose
+    strokes would lose their edges. Black print under a seal stays: it is dark in every channel alike."""
+    red = redness(rgb) > DARK_RED
+    discs = _seal_discs(red)
+    if not discs:
+        return grey
+    inside = np.zeros(red.shape, np.uint8)
+    for x, y, r in discs:
+        cv2.circle(inside, (x, y), round(1.1 * r), 1, -1)
+    # JPEG keeps colour at half resolution: the pixels along a red stroke's edges are dark and nearly
+    # grey. The strokes grown by a pixel take them in; what is still left beside them is an outline
+    # a pixel or two thin, which an opening removes while letters' strokes are thicker.
+    red = cv2.dilate((red & inside.astype(bool)).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    spread = rgb.max(axis=2).astype(np.int16) - rgb.min(axis=2)
+    seal = red & (spread >= NEUTRAL)
+    out = grey.copy()
+    out[seal] = 255
+    beside = cv2.dilate(seal.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & ~seal
+    dark = (out < OUTLINE).astype(np.uint8)
+    thick = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
+    out[beside & dark.astype(bool) & ~thick] = 255
     return out
+
+
+def _seal_discs(red: np.ndarray) -> list[tuple[int, int, int]]:
+    """(x, y, radius) of the round seals on a mask of red ink: circles (Hough's, on a quarter-size
+    copy) most of whose length is inked."""
+    h, w = red.shape
+    f = 4
+    small = cv2.resize(red.astype(np.uint8) * 255, (w // f, h // f), interpolation=cv2.INTER_AREA)
+    side = min(h, w) / f
+    found = cv2.HoughCircles(cv2.GaussianBlur(small, (5, 5), 0), cv2.HOUGH_GRADIENT, dp=1, minDist=side * 0.2,
+                             param1=100, param2=20, minRadius=int(side * SEAL_RADIUS[0]),
+                             maxRadius=int(side * SEAL_RADIUS[1]))
+    if found is None:
+        return []
+    inked = cv2.dilate((small > 40).astype(np.uint8), np.ones((3, 3), np.uint8))
+
+    def on_ink(x: float, y: float, r: float) -> float:
+        t = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+        xs = np.clip((x + r * np.cos(t)).round().astype(int), 0, inked.shape[1] - 1)
+        ys = np.clip((y + r * np.sin(t)).round().astype(int), 0, inked.shape[0] - 1)
+        return float(inked[ys, xs].mean())
+
+    # Whichever ring was found, the disc reaches past the outer one.
+    return [(round(x * f), round(y * f), round(r / INNER_RING * f)) for x, y, r in found[0][:4]
+            if on_ink(x, y, r) >= RING_INKED]
 
 
 EVEN_LIGHT = 24  # grey levels between the brightest and darkest paper below which light counts as even
@@ -127,6 +188,16 @@ def even_out_streaks(grey: np.ndarray) -> np.ndarray:
         return grey
     gain = np.where(streak, 1 / np.maximum(ratio, 0.2), 1.0).astype(np.float32)
     return np.clip(grey.astype(np.float32) * gain[None, :], 0, 255).astype(np.uint8)
+
+
+def letter_height(ink: np.ndarray) -> float | None:
+    """The median height of the letters on a binary ink image (1 = ink), from its pieces of ink of a
+    letter's size; None when there are too few to tell."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = stats[1:count, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:count, cv2.CC_STAT_WIDTH]
+    letters = heights[(heights >= 8) & (heights <= 200) & (widths <= 3 * heights)]
+    return float(np.median(letters)) if len(letters) >= 50 else None
 
 
 SPECK = 6  # pixels of ink: smaller than the dot of an i or of ạ at 200 dpi

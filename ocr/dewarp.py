@@ -12,6 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .cleanup import letter_height
+
 STRIPS = 24  # vertical strips the page is cut into to follow its lines
 MIN_BOW = 0.25  # of a line's height: a smaller bow is not worth a resampling
 MAX_BOW = 0.05  # of the page's height: a larger one is lines followed wrongly, not a curl (1-2%)
@@ -37,7 +39,7 @@ def _displacement(grey: np.ndarray) -> np.ndarray | None:
     or None when the lines are straight or cannot be followed."""
     h, w = grey.shape
     _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    height = _letter_height(ink)
+    height = letter_height(ink)
     if height is None:
         return None
     tracks = _follow_lines(ink, height)
@@ -50,6 +52,9 @@ def _displacement(grey: np.ndarray) -> np.ndarray | None:
     terms = _terms(xs / w, ys / h)
     coef, *_ = np.linalg.lstsq(terms, ds, rcond=None)
     grid_x, grid_y = np.meshgrid(np.linspace(0, 1, 64), np.linspace(0, 1, 64))
+    # Above the first line followed and below the last one the surface is held as it is there: a
+    # quadratic carried on over a page's empty foot bends wildly (and was taken for a wrong fit).
+    grid_y = np.clip(grid_y, ys.min() / h, ys.max() / h)
     small = (_terms(grid_x.ravel(), grid_y.ravel()) @ coef).reshape(64, 64)
     if not MIN_BOW * height <= np.abs(small).max() <= MAX_BOW * h:
         return None
@@ -59,15 +64,6 @@ def _displacement(grey: np.ndarray) -> np.ndarray | None:
 def _terms(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """x^i y^j for i <= 3 and j <= 2: a bow across the page that changes down it."""
     return np.stack([x ** i * y ** j for i in range(4) for j in range(3)], axis=1)
-
-
-def _letter_height(ink: np.ndarray) -> float | None:
-    """The median height of the page's letters, from its pieces of ink of a letter's size."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    heights = stats[1:count, cv2.CC_STAT_HEIGHT]
-    widths = stats[1:count, cv2.CC_STAT_WIDTH]
-    letters = heights[(heights >= 8) & (heights <= 200) & (widths <= 3 * heights)]
-    return float(np.median(letters)) if len(letters) >= 50 else None
 
 
 def _follow_lines(ink: np.ndarray, height: float) -> list[dict[int, float]]:

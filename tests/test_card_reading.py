@@ -176,6 +176,38 @@ def test_an_mrz_read_with_a_line_of_print_above_it_still_classifies_the_card():
     assert classify([_page([_row("rác")], [code])])[0] == "cccd"
 
 
+def test_a_worn_card_copy_whose_zone_failed_its_check_digits_is_still_a_card():
+    """A speckled photocopy: two labels read, the rest garbled, the zone too poorly for its checks."""
+    rows = [_row("CĂN CƯỚC"), _row("IQENTIFY CARD"), _row("Ngày,tháng. năm sinh/Date ofbirthi'03/07/1995"),
+            _row("Nơi cưfrú APlzce ofresidence:"), _row("1DVNM1951121639010195112163k44"),
+            _row("-9507050F5507058 NHX<<<<<€<<(<4")]
+    assert classify([_page(rows)])[0] == "cccd"
+
+
+def test_labels_are_found_whatever_spaces_a_worn_copy_lost_and_short_ones_not_inside_words():
+    from digitize.fields.labels import has_label
+    from digitize.fields.model import fold
+
+    assert has_label("Nơi cưfrú APlzce ofresidence:", fold("Nơi cư trú"))
+    assert has_label("Ngay,thang_ năm hýthe-Date ofexpiry: '03/07/2035", fold("Date of expiry"))
+    assert not has_label("Ấp Tân Dinh, Xã Tây Sơn, Huyện Thuận Châu", fold("Số / No"))
+
+
+def test_an_address_read_without_spaces_after_its_commas_is_still_put_right():
+    assert fix_place("Thôn 1,Xã An Thạnh, Huyện Đồng Phú,Lâm Đồng") == "Thôn 1, Xã An Thạnh, Huyện Đồng Phú, Lâm Đồng"
+
+
+def test_a_birth_date_whose_label_was_lost_is_the_one_date_in_the_ids_year_of_birth():
+    rows = [_row("CĂN CƯỚC CÔNG DÂN"), _row("Citizen Identity Card"), _row("So/No:027188975311"),
+            _row("Họ và tên Fulln"), _row("PHAN THU LAN"), _row("hay sĩ 12/04/1988"),
+            _row("Có giá trị đến:"), _row("12/04/2028")]
+    fields = extract_cccd([_page(rows)])
+    assert fields["id"].value == "027188975311"  # 1988 by its 4th to 6th digits
+    assert fields["date_of_birth"].value == "1988-04-12" and fields["date_of_birth"].confidence < 0.8
+    other_year = [r for r in rows if "1988" not in " ".join(w for w, _, _ in r)] + [_row("hay sĩ 12/04/1987")]
+    assert "date_of_birth" not in extract_cccd([_page(other_year)])
+
+
 def test_a_page_whose_qr_code_is_upside_down_is_turned_over(monkeypatch):
     """The back of a card alone on a sheet gives the orientation tests little text; its QR code
     says which way up it is."""

@@ -38,11 +38,29 @@ def test_a_photographed_page_is_found_on_the_desk_and_set_flat_at_its_real_scale
     assert w / found.dpi == pytest.approx(8.27, rel=0.06)
 
 
-def test_a_card_is_told_from_a_sheet_by_its_outline_even_in_perspective():
+def test_a_card_is_told_from_a_sheet_by_its_outline_and_in_between_by_its_print(tmp_path):
+    from samples import degrade
+    from samples.generate import make_paper
+
     card, sheet = capture.CARD_INCHES, capture.A4_INCHES
-    assert capture._paper_inches(1450, 1000) == card  # a card lying across, foreshortened to 1.45
-    assert capture._paper_inches(1000, 1600) == card  # a card held upright
-    assert capture._paper_inches(1000, 1414) == sheet and capture._paper_inches(1000, 1460) == sheet
+    box = np.float32([[0, 0], [1, 0], [1, 1], [0, 1]])  # the clear cases never look at the print
+    assert capture._paper_inches(None, box, 1000, 1414) == sheet
+    assert capture._paper_inches(None, box, 1000, 1700) == card and capture._paper_inches(None, box, 1700, 1000) == card
+    # A sheet whose corners perspective moved so that its outline is as oblong as a card's (1.55):
+    # taken for a card, it lost its curl's straightening and its scale (760 dpi) and read badly.
+    damage = degrade.degradation_for(degrade.PHOTO, random.Random(4))
+    damage["photo"]["corners"] = [0.04, -0.038, -0.029, -0.047, -0.036, -0.025, 0.043, -0.025]
+    path, _ = _generated(tmp_path, 5, 33, "noto-sans", damage)
+    photo = np.asarray(Image.open(path).convert("RGB"))
+    tl, tr, br, bl = capture.find_paper(photo)
+    assert np.linalg.norm(bl - tl) / np.linalg.norm(tr - tl) > 1.5
+    found = capture.capture(photo, 72.0)
+    assert not found.card and found.dpi == pytest.approx(300, rel=0.1)
+    # Photographed cards, front and back, stay cards whatever their outline.
+    sides, _ = make_paper("cccd", random.Random(5), degrade.PHOTO, "noto-sans")
+    for side in sides:
+        found = capture.capture(np.asarray(side.convert("RGB")), 72.0)
+        assert found is not None and found.card
 
 
 def test_a_scan_is_not_taken_for_a_photo():
@@ -98,6 +116,23 @@ def test_the_green_guilloche_of_security_paper_is_removed_and_black_print_kept()
                           warm.mean(axis=2).astype(np.uint8))
 
 
+def test_a_round_seal_darkened_by_the_green_pattern_is_dropped_and_other_red_print_is_not():
+    import cv2
+
+    rgb = np.full((1200, 900, 3), (246, 244, 236), np.uint8)
+    for x in range(0, 900, 6):  # fine green lines
+        rgb[:, x:x + 2] = (96, 150, 100)
+    maroon = (84, 31, 28)  # red ink multiplied over the green
+    cv2.circle(rgb, (450, 300), 90, maroon, 5)  # a seal's rings
+    cv2.circle(rgb, (450, 300), 65, maroon, 3)
+    cv2.putText(rgb, "MAU - SPECIMEN", (150, 800), cv2.FONT_HERSHEY_DUPLEX, 1.5, maroon, 3)  # a watermark
+    cv2.putText(rgb, "TM. UY BAN", (330, 310), cv2.FONT_HERSHEY_DUPLEX, 1.2, (18, 20, 18), 4)  # black, in the seal
+    grey = cleanup.clean_for_ocr(rgb)
+    assert grey[205:215, 445:455].min() > 200  # the seal's rings are paper now
+    assert grey[280:312, 330:560].min() < 60  # the black print inside the seal stays
+    assert grey[770:805, 150:600].min() < 130  # the watermark, no seal, is left alone
+
+
 def test_a_pale_green_tint_is_no_pattern_and_the_edges_of_small_print_on_it_stay():
     card = np.full((100, 300, 3), (226, 235, 200), np.uint8)  # an id card's pale green ground (as photographed)
     card[40:60, 20:280] = (128, 135, 115)  # grey anti-aliased edges of small print on it
@@ -132,6 +167,19 @@ def test_a_page_on_security_paper_is_read_where_plain_tesseract_reads_nothing(tm
     ours, plain = cer(expected, result.text.text), cer(expected, _plain_tesseract(path))
     print(f"security paper: ours {ours:.2%}, plain tesseract {plain:.2%}")
     assert ours < plain and ours < 0.01, (ours, plain)
+
+
+@pytest.mark.parametrize("seed", [40, 45])
+def test_a_seal_stamped_over_the_green_pattern_is_dropped_and_the_signer_inside_it_read(tmp_path, seed):
+    """Red over green is a dark maroon: left in, Tesseract took the seal and the signer's block for a
+    picture and read neither."""
+    from samples import degrade
+
+    damage = degrade.degradation_for(degrade.SECURITY, random.Random(seed))
+    damage["seal"] = True
+    path, truth = _generated(tmp_path, 6, seed, "liberation-serif", damage)
+    result = ocr_page(load_pages(path.read_bytes())[0], keep_image=False)
+    assert truth["fields"]["signer"] in result.text.text
 
 
 def test_photographed_id_cards_read_front_and_back_and_the_second_engine_never_spoils_them(tmp_path):

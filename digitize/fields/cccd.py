@@ -28,10 +28,10 @@ LABELS = {
     "date_of_birth": ["Ngày, tháng, năm sinh", "Ngày sinh / Date of birth"],
     "sex": ["Giới tính"],
     "nationality": ["Quốc tịch"],
-    "place_of_origin": ["Quê quán"],
-    "place_of_birth": ["Nơi đăng ký khai sinh"],
-    "residence": ["Nơi thường trú", "Nơi cư trú"],
-    "expiry": ["Ngày, tháng, năm hết hạn", "Có giá trị đến"],
+    "place_of_origin": ["Quê quán", "Place of origin"],
+    "place_of_birth": ["Nơi đăng ký khai sinh", "Place of birth"],
+    "residence": ["Nơi thường trú", "Nơi cư trú", "Place of residence"],
+    "expiry": ["Ngày, tháng, năm hết hạn", "Có giá trị đến", "Date of expiry"],
     "issue_date": ["Ngày, tháng, năm cấp", "Date, month, year", "Date of issue", "Ngày, tháng, năm"],
 }
 # A label that also matches these is another field's ("Ngày, tháng, năm" is in three of them).
@@ -194,7 +194,7 @@ def _one_address(cols: list[Line]) -> list[Line]:
     """The lines up to the one that ends with a province: an address ends there, and what follows
     is the next label, read too badly to be recognized, and its value."""
     for n in range(1, len(cols) + 1):
-        if is_province(clean(" ".join(c.text for c in cols[:n])).rpartition(", ")[2]):
+        if is_province(clean(" ".join(c.text for c in cols[:n])).rpartition(",")[2].strip()):
             return cols[:n]
     return cols
 
@@ -228,6 +228,8 @@ def _cross_check(fields: dict[str, Field], pages: list[PageText], mrz_names: lis
     if card_id is None:
         return
     sex = fields.get("sex")
+    if "date_of_birth" not in fields and (born := _date_of_the_ids_year(pages, card_id, fields)):
+        fields["date_of_birth"] = born
     born = fields.get("date_of_birth")
     found = citizen_id.problems(card_id.value, sex=sex.value if sex else None,
                                 birth_year=int(born.value[:4]) if born else None)
@@ -237,6 +239,25 @@ def _cross_check(fields: dict[str, Field], pages: list[PageText], mrz_names: lis
     elif sex is None:
         fields["sex"] = Field(citizen_id.sex(card_id.value), card_id.value, round(card_id.confidence * 0.95, 3),
                               card_id.page, card_id.source, card_id.box)
+
+
+def _date_of_the_ids_year(pages: list[PageText], card_id: Field, fields: dict[str, Field]) -> Field | None:
+    """The birth date when its label was read too badly to be found: the one date on the card in
+    the year of birth the id gives, other than the dates of issue and expiry."""
+    if citizen_id.problems(card_id.value):
+        return None
+    year = citizen_id.year_of_birth(card_id.value)
+    taken = {f.value for name, f in fields.items() if name in ("issue_date", "expiry")}
+    found = {}
+    for page in pages:
+        for col in Form.of(page).columns:
+            if (date_read := find_date(col.text)) and date_read[0][:4] == str(year) and date_read[0] not in taken:
+                found.setdefault(date_read[0], (col, page))
+    if len(found) != 1:
+        return None
+    (value, (col, page)), = found.items()
+    return Field(value, col.text, round(min(card_id.confidence, line_conf(col)) * 0.8, 3), page.index + 1, "ocr",
+                 col.box)
 
 
 def _same(a: str, b: str) -> bool:

@@ -28,6 +28,11 @@ def sex_century_digit(sex: str, birth_year: int) -> int:
     return base + (0 if sex == "Nam" else 1)
 
 
+def year_of_birth(id12: str) -> int:
+    """The year of birth the id's 4th to 6th digits give."""
+    return _CENTURY[int(id12[3])] + int(id12[4:6])
+
+
 def sex(id12: str) -> str:
     """The sex the id's 4th digit gives: even for men, odd for women."""
     return "Nữ" if int(id12[3]) % 2 else "Nam"
@@ -42,7 +47,7 @@ def problems(id12: str, *, sex: str | None = None, birth_year: int | None = None
         found.append("unknown_province_code")
     digit = int(id12[3])
     if birth_year is not None:
-        if _CENTURY[digit] + int(id12[4:6]) != birth_year:
+        if year_of_birth(id12) != birth_year:
             found.append("birth_year_mismatch")
     if sex is not None and (digit % 2 == 1) != (sex == "Nữ"):
         found.append("sex_mismatch")

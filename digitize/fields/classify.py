@@ -17,6 +17,8 @@ _ADMIN_NUMBER = re.compile(r"\bSO\s*\d+\s*[A-Z0-9]*\s+[A-Z]{1,4}\b")
 CARD_LABELS = ["Họ và tên / Full name", "Date of birth", "Quốc tịch / Nationality", "Place of residence",
                "CĂN CƯỚC", "Citizen Identity Card", "IDENTITY CARD"]
 BIRTH_LABELS = ["GIẤY KHAI SINH", "Nơi đăng ký khai sinh", "người mẹ", "người cha", "Quyển số", "Dân tộc"]
+# A card's machine-readable zone read too poorly for its check digits: its country or its fillers.
+_ZONE = re.compile(r"[I1l]D\s?VNM|<{6,}")
 ADMIN_TYPES = ["NGHI QUYET", "QUYET DINH", "CHI THI", "THONG BAO", "KE HOACH", "BAO CAO", "TO TRINH",
                "HUONG DAN", "CHUONG TRINH", "CONG VAN", "V V", "NOI NHAN", "BIEN BAN", "GIAY MOI"]
 
@@ -33,7 +35,7 @@ def classify(pages: list[PageText]) -> tuple[str, float, list[str]]:
     text = pages[0].text
     folded = fold(text)
     scores = {
-        "cccd": _hits(text, CARD_LABELS),
+        "cccd": _hits(text, CARD_LABELS) + (2 if _ZONE.search(text) else 0),
         "birth": _hits(text, BIRTH_LABELS) + (2 if "GIAY KHAI SINH" in folded else 0),
         "admin": (_admin_number(folded) * 2 + sum(t in folded for t in ADMIN_TYPES[:10]) + ("NOI NHAN" in
                   fold(pages[-1].text))) if MOTTO in folded or _admin_number(folded) else 0,

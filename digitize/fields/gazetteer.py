@@ -10,6 +10,7 @@ when the province read with it is not its province.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 
 import edlib
@@ -58,7 +59,7 @@ HAMLET_UNITS = ["Thôn", "Xóm", "Ấp", "Bản", "Buôn", "Làng", "Sóc", "Ple
 def fix_place(text: str) -> str:
     """An address ("Tố 5, Xã …, Huyện Cấm Xuyên, Bắc Minh") with its hamlet's unit word, its
     districts and communes given their marks back and its province, the last part, put right."""
-    parts = text.split(", ")
+    parts = re.split(r"\s*,\s*", text)  # worn copies lose the space after a comma
     if len(parts) < 2:
         return text
     known = _units()

@@ -101,14 +101,22 @@ def _same_row(a: Line, b: Line) -> bool:
     return bottom - top > min(a.box[3], b.box[3]) / 2
 
 
+SPACELESS_LETTERS = 8  # a label this long is compared without spaces (a shorter one, "Số / No", would
+# then be found inside words: "Tây Sơn")
+
+
 def has_label(text: str, folded_label: str) -> bool:
-    folded = fold(text)
-    if folded_label in folded:
+    """Whether `text` carries the label, up to one misread letter in ten. Long labels are compared
+    without spaces: worn copies lose and gain them ("Nơi cưfrú", "Date ofexpiry")."""
+    folded, label = fold(text), folded_label
+    if label in folded:
         return True
-    allowed = max(1, len(folded_label) // 10)
-    if len(folded) < len(folded_label) - allowed:
+    if len(label.replace(" ", "")) >= SPACELESS_LETTERS:
+        folded, label = folded.replace(" ", ""), label.replace(" ", "")
+    allowed = max(1, len(label) // 10)
+    if len(folded) < len(label) - allowed:
         return False
-    found = edlib.align(folded_label, folded, mode="HW", task="distance", k=allowed)
+    found = edlib.align(label, folded, mode="HW", task="distance", k=allowed)
     return found["editDistance"] != -1
 
 
