@@ -57,3 +57,13 @@ def test_a_place_the_gazetteer_does_not_know_is_flagged():
     assert field_name("place_of_birth", "birth") == "Nơi sinh"
     assert field_name("registering_authority", "birth") == "Nơi đăng ký khai sinh"
     assert field_name("place_of_birth", "cccd") == "Nơi đăng ký khai sinh"
+
+
+def test_a_birth_certificate_line_whose_colon_a_worn_copy_lost_still_gives_its_value():
+    from digitize.fields.birth import extract_birth
+
+    page = _page(["GIẤY KHAI SINH", "Họ, chữ đệm, tên: LÝ ĐỨC KHÁNH", "Số định danh cá nhân: 094216559664",
+                  "Họ, chữ đệm, tên người mẹ HOÀNG THANH HÙNG", "Họ, chữ đệm, tên người cha: LÝ ĐỨC BÌNH"])
+    fields = extract_birth([page])
+    assert fields["child_name"].value == "LÝ ĐỨC KHÁNH"
+    assert fields["mother_name"].value == "HOÀNG THANH HÙNG" and fields["father_name"].value == "LÝ ĐỨC BÌNH"

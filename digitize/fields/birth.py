@@ -34,15 +34,16 @@ def extract_birth(pages: list[PageText]) -> dict[str, Field]:
     # Whole lines, not columns: a label and its value can sit far apart on the printed form.
     rows = lines(page)
     for name, label, how in SINGLE:
-        row = _row_with(rows, label)
-        if row is None:
+        found = _row_with(rows, label)
+        if found is None:
             continue
+        row, after = found
         taken = [row] + (continuation(rows, row, page.width) if how == "text" else [])
-        raw = " ".join(r.text for r in taken)
-        value = _value(clean(raw.split(":", 1)[1] if ":" in raw else ""), how)
+        read = clean(" ".join([after] + [r.text for r in taken[1:]]))
+        value = _value(read, how)
         if value:
             sure = min(line_conf(r) for r in taken)
-            if how == "name" and value != clean(raw.split(":", 1)[1]).upper():
+            if how == "name" and value != read.upper():
                 sure = min(sure, CHANGED)
             if how == "place" and not place_known(value):  # a misread name: flagged for the clerk
                 sure = min(sure, UNKNOWN_PLACE)
@@ -57,13 +58,18 @@ def extract_birth(pages: list[PageText]) -> dict[str, Field]:
     return fields
 
 
-def _row_with(rows: list[Line], label: str) -> Line | None:
-    """The line whose text starts with the label and nothing more of a longer label after it."""
+def _row_with(rows: list[Line], label: str) -> tuple[Line, str] | None:
+    """The line whose text is the label, a colon and its value, and the value's text; failing that,
+    a line that starts with the label's words and goes on with the value (a worn copy loses colons)."""
     wanted = fold(label)
     for row in rows:
-        folded = fold(row.text.split(":", 1)[0]) if ":" in row.text else ""
-        if folded == wanted:
-            return row
+        if ":" in row.text and fold(row.text.split(":", 1)[0]) == wanted:
+            return row, row.text.split(":", 1)[1]
+    for row in rows:
+        words = row.text.split()
+        for n in range(1, len(words)):
+            if fold(" ".join(words[:n])) == wanted:
+                return row, " ".join(words[n:])
     return None
 
 
