@@ -119,9 +119,29 @@ def fuse(second: list[Word], first: list[Word]) -> list[Word]:
     return out
 
 
+def with_other_marks(kept: list[Word], other: list[Word]) -> list[Word]:
+    """`kept` with, on each word the other engine read as the same letters with other marks, that
+    reading as its `other` (the words' cores, without the punctuation around them), where it has
+    none yet."""
+    keys_k, keys_o = [_key(w.text) for w in kept], [_key(w.text) for w in other]
+    out = list(kept)
+    for tag, a0, a1, b0, _b1 in difflib.SequenceMatcher(None, keys_k, keys_o, autojunk=False).get_opcodes():
+        if tag != "equal":
+            continue
+        for k in range(a1 - a0):
+            mine, theirs = _EDGES.match(out[a0 + k].text).group(2), _EDGES.match(other[b0 + k].text).group(2)
+            if mine.lower() != theirs.lower() and keys_k[a0 + k] and not out[a0 + k].other:
+                out[a0 + k] = replace(out[a0 + k], other=theirs)
+    return out
+
+
 def combine(words: list[Word], lines: list[Line]) -> list[Word]:
     """One reading of the page, in Tesseract's reading order, each line from the better engine."""
     owner, pairs = _paired(words, lines)
+    words = list(words)
+    for pair in pairs:
+        for k, w in zip(pair.members, with_other_marks([words[k] for k in pair.members], pair.line.words)):
+            words[k] = w
     first, second = " ".join(w.text for w in words), " ".join(line.text for line in lines)
     if _lost(second, first):  # trueocr lost the page: Tesseract's as it is
         return words
@@ -147,7 +167,10 @@ def combine(words: list[Word], lines: list[Line]) -> list[Word]:
                 placed.add(j)
                 out.extend(replace(words[k], block=w.block, par=w.par, line=w.line) for k in pairs[j].members)
         elif i == anchor[j]:
-            fused = fuse(pairs[j].line.words, [words[k] for k in pairs[j].members])
+            theirs = [words[k] for k in pairs[j].members]
+            # trueocr's words, with Tesseract's marks where it was sure: the marks either engine read
+            # and the line does not show are its `other`
+            fused = with_other_marks(with_other_marks(fuse(pairs[j].line.words, theirs), pairs[j].line.words), theirs)
             out.extend(replace(x, block=w.block, par=w.par, line=w.line) for x in fused)
     _add_missed(out, words, pairs)
     return out

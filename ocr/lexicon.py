@@ -9,8 +9,12 @@ letters; the run chosen (Viterbi) is the one that scores best on:
 - how common each syllable is in Vietnamese (wordfreq's frequencies, log10);
 - a bonus for each pair of neighbours that is part of a dictionary word (underthesea's Viet74K:
   "tổ chức", "hồ sơ", "thẩm quyền");
-- a cost for each mark changed from what the engine read.
-A word that makes a dictionary word with a neighbour as read is kept. Names, places and headings
+- a cost for each mark changed from what the engine read, a fifth of it towards the marks the
+  second engine read over the same letters (`Word.other`, from ocr/combine.py): trueocr misses
+  other marks than Tesseract ("hướng dẫn" where Tesseract read "hướng dân"), and the words around
+  decide between the two.
+A word that makes a dictionary word with a neighbour as read keeps its marks unless the second
+engine read others. Names, places and headings
 are never changed, since neither list knows them: words in capitals, and capitalised words next to
 another capitalised one; a capitalised word heading a phrase ("Tô chức" at a sentence's start,
 "Vấn phòng") is weighed like the rest. A misread that is no syllable at all ("nguõn") is weighed
@@ -37,6 +41,7 @@ from .syllables import TONES, is_syllable, split_tone
 # Weighed on one generated set (seed 131), checked on two others (seeds 97 and 263).
 PAIR_BONUS = 2.5  # log10 units: a neighbour pair that makes a dictionary word
 MARK_COST = 2.5  # log10 units per mark changed from the engine's reading (a tone, a vowel's shape, đ)
+OTHER_MARK_COST = 0.5  # ... to the marks the second engine read over the same letters
 UNKNOWN = -8.0  # log10 frequency of a syllable wordfreq does not list
 CANDIDATES = 8  # readings weighed per syllable, the most common first
 _SHAPED = set("ăâêôơư")
@@ -124,6 +129,7 @@ class _Slot:
     index: int  # the word's place on the page
     core: str  # the word as read, without the punctuation around it
     read: str  # canonical, as the engine read it
+    other: str = ""  # canonical, as the second engine read it with other marks (a syllable), or ""
     options: list[str] = field(default_factory=list)  # canonical readings weighed, the engine's first
 
 
@@ -139,7 +145,8 @@ def _runs(words: list[Word]) -> list[list[_Slot]]:
             runs.append(current)
         last_block = w.block
         if core.isalpha():
-            current.append(_Slot(i, core, _canonical(core)))
+            other = _canonical(w.other.lower()) if w.other.isalpha() and is_syllable(w.other.lower()) else ""
+            current.append(_Slot(i, core, _canonical(core), other if other != _canonical(core) else ""))
         if after:
             current = []
             runs.append(current)
@@ -147,14 +154,23 @@ def _runs(words: list[Word]) -> list[list[_Slot]]:
 
 
 def _open_to_change(run: list[_Slot], k: int, lex: Lexicon) -> bool:
-    """Whether a word may take other marks: lower case, or capitalised at the head of a phrase (a
-    sentence's first word, "Văn phòng"), not in a run of capitals (a name); and no dictionary word
-    with a neighbour as read."""
+    """Whether a word may take other marks than the engines read: its case allows it (`_may_change`),
+    and it makes no dictionary word with a neighbour as read."""
+    before = run[k - 1] if k else None
+    after = run[k + 1] if k + 1 < len(run) else None
+    slot = run[k]
+    if (before and (before.read, slot.read) in lex.pairs) or (after and (slot.read, after.read) in lex.pairs):
+        return False
+    return _may_change(run, k)
+
+
+def _may_change(run: list[_Slot], k: int) -> bool:
+    """Whether a word's case lets it change: lower case, or capitalised at the head of a phrase (a
+    sentence's first word, "Văn phòng"), not in a run of capitals (a name, a place) or all capitals
+    (a heading)."""
     slot = run[k]
     before = run[k - 1] if k else None
     after = run[k + 1] if k + 1 < len(run) else None
-    if (before and (before.read, slot.read) in lex.pairs) or (after and (slot.read, after.read) in lex.pairs):
-        return False
     if slot.core.islower():
         return True
     capitalised = slot.core[0].isupper() and slot.core[1:].islower()
@@ -168,12 +184,15 @@ def _weigh(run: list[_Slot], lex: Lexicon) -> None:
         slot.options = [slot.read]
         if _open_to_change(run, k, lex):
             slot.options += [v for v in lex.variants.get(strip_diacritics(slot.read), []) if v != slot.read]
+        if slot.other and slot.other not in slot.options and _may_change(run, k):
+            slot.options.append(slot.other)
 
 
 def _best(run: list[_Slot], lex: Lexicon) -> list[str]:
     """The most likely readings along a run (Viterbi over the slots' options)."""
     def emit(slot: _Slot, option: str) -> float:
-        return lex.score(option) - MARK_COST * _marks_changed(option, slot.read)
+        cost = OTHER_MARK_COST if option == slot.other else MARK_COST
+        return lex.score(option) - cost * _marks_changed(option, slot.read)
 
     scores = [emit(run[0], o) for o in run[0].options]
     back: list[list[int]] = []

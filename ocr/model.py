@@ -30,6 +30,9 @@ class Word:
     block: int = 0
     par: int = 0
     line: int = 0
+    # The second engine's reading of the same letters where its marks differ ("nền" for "nên"), on
+    # pages both engines read: weighed by ocr/lexicon.py, never shown.
+    other: str = ""
 
     def unscaled(self, scale: float, left: int = 0, top: int = 0) -> Word:
         """This word, read on a copy of the page scaled by `scale` (or on a crop of it at `left`,

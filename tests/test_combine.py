@@ -1,4 +1,6 @@
 """The second engine and the line-by-line combination of two readings (ocr/combine.py)."""
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -41,7 +43,10 @@ def _second(text: str, top: int, conf: float, left: int = 100, word_width: int =
 def test_lines_read_alike_keep_tesseract_words_and_boxes():
     words = _line("đề nghị bổ sung", 100, 95)
     lines = [_second("để nghị bố sung", 100, 98)]  # trueocr's usual slips on marks
-    assert combine.combine(words, lines) == words
+    combined = combine.combine(words, lines)
+    assert [replace(w, other="") for w in combined] == words
+    # trueocr's marks go with them, for the worn-copy model (ocr/lexicon.py) to weigh
+    assert [w.other for w in combined] == ["để", "", "bố", ""]
 
 
 def test_a_garbled_tesseract_line_is_replaced_with_tesseract_marks_kept():
@@ -55,6 +60,7 @@ def test_a_garbled_tesseract_line_is_replaced_with_tesseract_marks_kept():
     out = [w for w in combine.combine(words, lines) if w.top == 100]
     # trueocr's words, with Tesseract's "Ủy" where both read the same letters.
     assert [w.text for w in out] == ["Thực", "hiện", "chí", "đạo", "của", "Ủy", "ban", "nhân"]
+    assert out[5].other == "Uy"  # trueocr's own reading of it, for the worn-copy model to weigh
     assert {(w.block, w.par, w.line) for w in out} == {(1, 1, 3)}  # in Tesseract's place in the reading order
 
 

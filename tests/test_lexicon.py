@@ -1,5 +1,7 @@
 """A worn copy's misread marks mended by the words around them (ocr/lexicon.py), with the real
 tables: wordfreq's syllable frequencies and the Viet74K word list underthesea ships."""
+from dataclasses import replace
+
 import pytest
 
 from ocr.lexicon import mend_marks
@@ -95,3 +97,15 @@ def test_only_a_worn_copy_has_its_marks_mended(tmp_path, level, expected):
     engine = ReplayEngine(_words("tô chức thực hiện"))
     result = ocr_page(load_pages(path.read_bytes())[0], engine, keep_image=False)
     assert result.text.text == expected
+
+
+def test_the_second_engines_marks_are_weighed_at_a_lower_cost():
+    """Tesseract read "dân" and "mang", trueocr "dẫn" and "mạng": with only the tables, "dân" (the
+    commoner syllable) stays; with trueocr's reading, the dictionary word "hướng dẫn" wins."""
+    words = _words("hướng dân các đơn vị")
+    assert words_to_text(mend_marks(words)) == "hướng dân các đơn vị"
+    words[1] = replace(words[1], other="dẫn")
+    assert words_to_text(mend_marks(words)) == "hướng dẫn các đơn vị"
+    names = _words("ông Trần Văn Tâm")  # names keep their marks, whatever the other engine read
+    names[3] = replace(names[3], other="Tầm")
+    assert words_to_text(mend_marks(names)) == "ông Trần Văn Tâm"
