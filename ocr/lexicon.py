@@ -214,9 +214,29 @@ def _best(run: list[_Slot], lex: Lexicon) -> list[str]:
     return [slot.options[k] for slot, k in zip(run, chosen)]
 
 
+_GLUED = re.compile(r"^(\w*[^\W\d_][:;,])([^\W\d_]+\W*)$")  # "gửi:Úy": a colon's space lost
+
+
+def split_glued(words: list[Word]) -> list[Word]:
+    """The words with two words a lost space glued at a colon, semicolon or comma cut apart, their
+    box shared out by letters ("Kính gửi:Úy ban" hid "Ủy" from its neighbour "ban")."""
+    out = []
+    for w in words:
+        m = _GLUED.match(w.text)
+        if m is None:
+            out.append(w)
+            continue
+        first, second = m.groups()
+        cut = round(w.width * len(first) / len(w.text))
+        out += [replace(w, text=first, width=max(1, cut), other=""),
+                replace(w, text=second, left=w.left + cut, width=max(1, w.width - cut), other="")]
+    return out
+
+
 def mend_marks(words: list[Word]) -> list[Word]:
     """The words, each open to change (`_open_to_change`) with the marks its neighbours make most likely."""
     lex = lexicon()
+    words = split_glued(words)
     out = list(words)
     for run in _runs(words):
         _weigh(run, lex)

@@ -238,3 +238,13 @@ def test_a_page_whose_qr_code_is_upside_down_is_turned_over(monkeypatch):
     assert result.text.orientation == 180
     assert [c.orientation for c in result.text.codes if c.kind == "qr"] == [0]
     assert result.text.codes[0].text.startswith(person.id12)
+
+
+def test_a_name_whose_label_was_garbled_is_the_line_of_names_between_the_id_and_the_birth_date():
+    rows = [_row("CĂN CƯỚC"), _row("Số định danh cá nhân / Personal identification number"), _row("052304239650"),
+            _row("Hộ. chữ đệm và đêm!|"), _row("VÕ NGỌC THẢO"),
+            _row("Ngày, tháng, năm sinh / Date of birth: 27/02/2004")]
+    name = extract_cccd([_page(rows)])["full_name"]
+    assert name.value == "VÕ NGỌC THẢO" and name.confidence < 0.9  # flagged for the clerk to confirm
+    rows[4] = _row("Seo chạm C:1cm")  # no line of names there: nothing is made up
+    assert "full_name" not in extract_cccd([_page(rows)])

@@ -67,3 +67,20 @@ def test_a_birth_certificate_line_whose_colon_a_worn_copy_lost_still_gives_its_v
     fields = extract_birth([page])
     assert fields["child_name"].value == "LÝ ĐỨC KHÁNH"
     assert fields["mother_name"].value == "HOÀNG THANH HÙNG" and fields["father_name"].value == "LÝ ĐỨC BÌNH"
+
+
+def test_a_registering_authority_gets_its_commas_and_its_province_back():
+    from digitize.fields.gazetteer import fix_authority
+
+    assert fix_authority("Ủy ban nhân dân Xã Quang Trung, Huyện Yên Định; Tỉnh Kon Tùm") == \
+        "Ủy ban nhân dân Xã Quang Trung, Huyện Yên Định, Tỉnh Kon Tum"
+    assert fix_authority("Ủy ban nhân dân Xã Quang Trung,Huyện Đồng Phú, Tỉnh Đắk Lắk") == \
+        "Ủy ban nhân dân Xã Quang Trung, Huyện Đồng Phú, Tỉnh Đắk Lắk"
+
+
+def test_an_address_on_an_application_is_put_right_by_the_gazetteer_and_other_values_are_not():
+    page = _page(["ĐƠN ĐỀ NGHỊ XÁC NHẬN NƠI CƯ TRÚ", "Kính gửi: Ủy ban nhân dân Xã Bình Minh",
+                  "Địa chỉ liên hệ: Ấp Tân Định,Xã An Thạnh, Huyện Gò Quao, Đông Tháp", "Số điện thoại: 0912345678"])
+    fields = extract_fields([page]).fields
+    assert fields["dia_chi_lien_he"].value == "Ấp Tân Định, Xã An Thạnh, Huyện Gò Quao, Đồng Tháp"
+    assert fields["so_dien_thoai"].value == "0912345678"

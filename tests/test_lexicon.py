@@ -109,3 +109,12 @@ def test_the_second_engines_marks_are_weighed_at_a_lower_cost():
     names = _words("ông Trần Văn Tâm")  # names keep their marks, whatever the other engine read
     names[3] = replace(names[3], other="Tầm")
     assert words_to_text(mend_marks(names)) == "ông Trần Văn Tâm"
+
+
+def test_words_glued_at_a_colon_are_cut_apart_and_mended_and_times_are_not():
+    words = _words("Kính gửi:Úy ban nhân dân lúc 10:30")
+    mended = mend_marks(words)
+    assert words_to_text(mended) == "Kính gửi: Ủy ban nhân dân lúc 10:30"
+    glued = words[1]
+    cut = [w for w in mended if w.text in ("gửi:", "Ủy")]
+    assert cut[0].left == glued.left and cut[1].left + cut[1].width == glued.left + glued.width

@@ -12,17 +12,23 @@ from .birth import extract_birth
 from .cccd import extract_cccd
 from .classify import classify
 from .form import Classification, EForm, FormField
+from .gazetteer import fix_place
 from .labels import key_values
-from .model import Field, line_conf, union
+from .model import Field, fold, line_conf, union
 
 EXTRACTORS = {"admin": extract_admin, "cccd": extract_cccd, "birth": extract_birth}
 
 
+ADDRESS_LABELS = ("DIA CHI", "NOI CU TRU", "NOI THUONG TRU", "QUE QUAN")  # folded
+
+
 def extract_other(pages: list[PageText]) -> dict[str, Field]:
-    """The 'Label: value' pairs found, named after their labels."""
+    """The 'Label: value' pairs found, named after their labels; addresses put right by the gazetteer."""
     fields: dict[str, Field] = {}
     for page in pages:
-        for key, (_label, value, rows) in key_values(page).items():
+        for key, (label, value, rows) in key_values(page).items():
+            if any(a in fold(label) for a in ADDRESS_LABELS):
+                value = fix_place(value)
             fields.setdefault(key, Field(value, "\n".join(r.text for r in rows), min(line_conf(r) for r in rows),
                                          page.index + 1, "ocr", union([r.box for r in rows])))
     return fields

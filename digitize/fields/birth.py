@@ -6,19 +6,20 @@ import re
 from ocr import PageText
 
 from ..textlines import Line, lines
-from .gazetteer import UNKNOWN_PLACE, fix_place, place_known
+from .gazetteer import UNKNOWN_PLACE, fix_authority, fix_place, place_known
 from .labels import continuation, find_date, split_labelled
 from .model import Field, clean, fold, line_conf, union
 from .names import CHANGED, fix_ethnicity, fix_name
 
-# (field, label, how the value reads): "text", "place" (an address), "name" (upper case), "date", "number"
+# (field, label, how the value reads): "text", "place" (an address), "authority" (an address that
+# may wrap onto the next line), "name" (upper case), "date", "number"
 SINGLE = [
     ("child_name", "Họ, chữ đệm, tên", "name"),
     ("date_of_birth", "Ngày, tháng, năm sinh", "date"),
     ("place_of_birth", "Nơi sinh", "place"),
     ("mother_name", "Họ, chữ đệm, tên người mẹ", "name"),
     ("father_name", "Họ, chữ đệm, tên người cha", "name"),
-    ("registering_authority", "Nơi đăng ký khai sinh", "text"),
+    ("registering_authority", "Nơi đăng ký khai sinh", "authority"),
     ("registration_date", "Ngày, tháng, năm đăng ký", "date"),
     ("registration_number", "Số", "number"),
     ("registration_book", "Quyển số", "text"),
@@ -38,7 +39,7 @@ def extract_birth(pages: list[PageText]) -> dict[str, Field]:
         if found is None:
             continue
         row, after = found
-        taken = [row] + (continuation(rows, row, page.width) if how == "text" else [])
+        taken = [row] + (continuation(rows, row, page.width) if how in ("text", "authority") else [])
         read = clean(" ".join([after] + [r.text for r in taken[1:]]))
         value = _value(read, how)
         if value:
@@ -101,4 +102,6 @@ def _value(raw: str, how: str) -> str:
         return fix_name(raw.upper())
     if how == "place":
         return fix_place(raw)
+    if how == "authority":
+        return fix_authority(raw)
     return raw

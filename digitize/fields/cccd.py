@@ -18,7 +18,7 @@ from .card_name import name_against_mrz
 from .gazetteer import UNKNOWN_PLACE, fix_place, is_province, place_known
 from .labels import Form, after_colon, find_date
 from .model import Field, clean, fold, line_conf, union
-from .names import CHANGED, fix_name
+from .names import CHANGED, all_known_names, fix_name
 
 NO_EXPIRY = "Không thời hạn"
 # Printed labels, both card models; the order is the order of precedence when several match.
@@ -187,7 +187,22 @@ def _from_print(page: PageText) -> dict[str, Field]:
                 out[name].confidence = min(out[name].confidence, CHANGED)
             elif name != "full_name" and not place_known(out[name].value):
                 out[name].confidence = min(out[name].confidence, UNKNOWN_PLACE)
+    if "full_name" not in out and (name_col := _name_under_the_id(form, at("id"), at("date_of_birth"))):
+        out["full_name"] = field(fix_name(name_col.text.upper()), [name_col])
+        out["full_name"].confidence = min(out["full_name"].confidence, CHANGED)
     return out
+
+
+def _name_under_the_id(form: Form, id_at: int | None, born_at: int | None) -> Line | None:
+    """The full name when its label was read too badly to be found: the line of known name words
+    in capitals between the id and the date of birth, where both cards print it."""
+    if id_at is None or born_at is None:
+        return None
+    for col in form.columns[id_at + 1:born_at]:
+        words = col.text.split()
+        if len(words) >= 2 and all(w.isalpha() and w.isupper() for w in words) and all_known_names(col.text):
+            return col
+    return None
 
 
 def _one_address(cols: list[Line]) -> list[Line]:

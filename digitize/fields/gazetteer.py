@@ -59,12 +59,26 @@ HAMLET_UNITS = ["Thôn", "Xóm", "Ấp", "Bản", "Buôn", "Làng", "Sóc", "Ple
 def fix_place(text: str) -> str:
     """An address ("Tố 5, Xã …, Huyện Cấm Xuyên, Bắc Minh") with its hamlet's unit word, its
     districts and communes given their marks back and its province, the last part, put right."""
-    parts = re.split(r"\s*,\s*", text)  # worn copies lose the space after a comma
+    parts = _parts(text)
     if len(parts) < 2:
         return text
     known = _units()
     parts[0] = _fix_hamlet(parts[0])
     return ", ".join([snap(p, known) for p in parts[:-1]] + [fix_province(parts[-1])])
+
+
+def _parts(address: str) -> list[str]:
+    """An address's parts: worn copies lose the space after a comma, or read the comma as ';'."""
+    return re.split(r"\s*[,;]\s*", address)
+
+
+def fix_authority(text: str) -> str:
+    """A registering authority ("Ủy ban nhân dân Xã …, Huyện …, Tỉnh …") with its parts apart and
+    the province after its unit word put right."""
+    parts = _parts(text)
+    if m := re.match(r"(Tỉnh|Thành phố)\s+(.+)$", parts[-1]):
+        parts[-1] = f"{m.group(1)} {fix_province(m.group(2))}"
+    return ", ".join(parts)
 
 
 UNKNOWN_PLACE = 0.6  # the confidence, at most, of an address naming a unit the gazetteer does not know
