@@ -102,20 +102,23 @@ def _key(token: str) -> str:
     return strip_diacritics(_EDGES.match(token).group(2)).lower()
 
 
+def _same_letters(a: list[Word], b: list[Word]) -> list[tuple[int, int]]:
+    """(i, j) for the words a[i] and b[j] the two engines read as the same letters, in order."""
+    keys_a, keys_b = [_key(w.text) for w in a], [_key(w.text) for w in b]
+    return [(a0 + k, b0 + k)
+            for tag, a0, a1, b0, _b1 in difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False).get_opcodes()
+            if tag == "equal" for k in range(a1 - a0) if keys_a[a0 + k]]
+
+
 def fuse(second: list[Word], first: list[Word]) -> list[Word]:
     """trueocr's words for a line, with Tesseract's marks wherever Tesseract read the same letters
     fairly surely and made a syllable of them: trueocr's slips are mostly on marks (ề read ế)."""
-    keys_2, keys_1 = [_key(w.text) for w in second], [_key(w.text) for w in first]
     out = list(second)
-    for tag, a0, a1, b0, _b1 in difflib.SequenceMatcher(None, keys_2, keys_1, autojunk=False).get_opcodes():
-        if tag != "equal":
-            continue
-        for k in range(a1 - a0):
-            theirs, ours = first[b0 + k], out[a0 + k]
-            core = _EDGES.match(theirs.text).group(2)
-            lead, mine, trail = _EDGES.match(ours.text).groups()
-            if core != mine and theirs.conf >= FAIR_CONF and is_syllable(core):
-                out[a0 + k] = replace(ours, text=lead + core + trail)
+    for i, j in _same_letters(second, first):
+        core = _EDGES.match(first[j].text).group(2)
+        lead, mine, trail = _EDGES.match(out[i].text).groups()
+        if core != mine and first[j].conf >= FAIR_CONF and is_syllable(core):
+            out[i] = replace(out[i], text=lead + core + trail)
     return out
 
 
@@ -123,15 +126,11 @@ def with_other_marks(kept: list[Word], other: list[Word]) -> list[Word]:
     """`kept` with, on each word the other engine read as the same letters with other marks, that
     reading as its `other` (the words' cores, without the punctuation around them), where it has
     none yet."""
-    keys_k, keys_o = [_key(w.text) for w in kept], [_key(w.text) for w in other]
     out = list(kept)
-    for tag, a0, a1, b0, _b1 in difflib.SequenceMatcher(None, keys_k, keys_o, autojunk=False).get_opcodes():
-        if tag != "equal":
-            continue
-        for k in range(a1 - a0):
-            mine, theirs = _EDGES.match(out[a0 + k].text).group(2), _EDGES.match(other[b0 + k].text).group(2)
-            if mine.lower() != theirs.lower() and keys_k[a0 + k] and not out[a0 + k].other:
-                out[a0 + k] = replace(out[a0 + k], other=theirs)
+    for i, j in _same_letters(kept, other):
+        mine, theirs = _EDGES.match(out[i].text).group(2), _EDGES.match(other[j].text).group(2)
+        if mine.lower() != theirs.lower() and not out[i].other:
+            out[i] = replace(out[i], other=theirs)
     return out
 
 
