@@ -25,6 +25,24 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(grey, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15).astype(bool)
 
 
+LONG_LINE = 0.1  # of the page's height (width): a straight run of ink this long is a rule or a streak
+
+
+def without_long_lines(ink: np.ndarray) -> np.ndarray:
+    """The ink mask without long straight lines down or across it: a copier's drum streak and black
+    edge run the length of a worn copy, and their spike in the profile down the page outweighed the
+    lines of faint small print (a card copied on a sheet was set on its side). Letters are too short
+    and too far apart to make such a run, even smudged sideways by a few pixels (a line a little skewed)."""
+    h, w = ink.shape
+    mask = ink.astype(np.uint8)
+    smudged_x = cv2.dilate(mask, np.ones((1, 5), np.uint8))
+    smudged_y = cv2.dilate(mask, np.ones((5, 1), np.uint8))
+    down = cv2.morphologyEx(smudged_x, cv2.MORPH_OPEN, np.ones((max(3, round(LONG_LINE * h)), 1), np.uint8))
+    across = cv2.morphologyEx(smudged_y, cv2.MORPH_OPEN, np.ones((1, max(3, round(LONG_LINE * w))), np.uint8))
+    lines = cv2.dilate(down | across, np.ones((3, 3), np.uint8)).astype(bool)
+    return ink & ~lines
+
+
 BLANK_INK = 0.0005  # share of ink pixels below which a page holds no text
 
 
@@ -74,10 +92,12 @@ def estimate_axis_and_skew(grey: np.ndarray) -> tuple[bool, float]:
         return False, 0.0
     small = shrink(grey, 1200)
     coarse = ink_mask(shrink(small, 500))
-    across_angle, across_score = best_angle(ink_points(coarse), -MAX_SKEW, MAX_SKEW, 0.5)
-    down_angle, down_score = best_angle(ink_points(coarse, turned=True), -MAX_SKEW, MAX_SKEW, 0.5)
+    lineless = without_long_lines(coarse)  # the axis is the text's; the skew is measured on all the ink
+    _, across_score = best_angle(ink_points(lineless), -MAX_SKEW, MAX_SKEW, 0.5)
+    _, down_score = best_angle(ink_points(lineless, turned=True), -MAX_SKEW, MAX_SKEW, 0.5)
     vertical = down_score > across_score
-    return vertical, _refine(ink_mask(small), vertical, down_angle if vertical else across_angle)
+    angle, _ = best_angle(ink_points(coarse, turned=vertical), -MAX_SKEW, MAX_SKEW, 0.5)
+    return vertical, _refine(ink_mask(small), vertical, angle)
 
 
 def estimate_skew(grey: np.ndarray) -> float:
