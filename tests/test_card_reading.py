@@ -166,6 +166,7 @@ def test_dates_with_a_slash_lost_and_numbers_without_one():
 
 def test_signer_lines_lose_seal_specks_and_get_split_words_back():
     assert _signature_line(": Š Phan Thu Quân") == "Phan Thu Quân"
+    assert _signature_line("Phan ThịLan") == "Phan Thị Lan"
     assert join_split_words("Bùi T hu Lợi") == "Bùi Thu Lợi" and join_split_words("Lê A B") == "Lê A B"
 
 

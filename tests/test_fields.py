@@ -84,3 +84,10 @@ def test_an_address_on_an_application_is_put_right_by_the_gazetteer_and_other_va
     fields = extract_fields([page]).fields
     assert fields["dia_chi_lien_he"].value == "Ấp Tân Định, Xã An Thạnh, Huyện Gò Quao, Đồng Tháp"
     assert fields["so_dien_thoai"].value == "0912345678"
+
+
+def test_an_agency_run_into_the_national_name_is_still_the_agency():
+    """The gap between the two header columns read too narrow: one line for both."""
+    page = _page(["ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨAVIỆT NAM", "TỈNH ĐIỆN BIÊN Độc lập - Tự do - Hạnh phúc",
+                  "Số: 1559/TB-UBND Điện Biên, ngày 08 tháng 12 năm 2019", "THÔNG BÁO"])
+    assert extract_fields([page]).fields["agency"].value == "ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN"

@@ -124,13 +124,25 @@ def _agency(header: list[Line], width: int) -> tuple[Line | None, list[Line]] | 
     """The left header column above the number: parent body (if two or more lines) and the agency.
 
     As in the corpus, an "ỦY BAN NHÂN DÂN" line followed by its province or district is one agency."""
-    left = [cols[0] for ln in header for cols in [ln.columns(width)] if cols[0].centre_x < width * 0.45]
+    left = [first for ln in header for first in [_before_right_column(ln.columns(width)[0])]
+            if first.centre_x < width * 0.45]
     left = [ln for ln in left if _clean(ln.text) and fold(ln.text) not in fold(MOTTO)]
     if not left:
         return None
     if len(left) >= 2 and _agency_spacing(_clean(left[0].text).upper()) in ("ỦY BAN NHÂN DÂN", "UBND"):
         return None, left[:2]
     return (left[0], left[1:]) if len(left) >= 2 else (None, left)
+
+
+_RIGHT_COLUMN = [("CONG", "HOA"), ("DOC", "LAP")]  # the national name and the motto, folded
+
+
+def _before_right_column(line: Line) -> Line:
+    """The words of a header line before the national name or the motto: where the gap between the
+    two header columns was read too narrow, the agency and the right column come as one line."""
+    keys = [fold(w.text) for w in line.words]
+    k = next((k for k in range(1, len(keys) - 1) if (keys[k], keys[k + 1]) in _RIGHT_COLUMN), None)
+    return Line(line.words[:k]) if k else line
 
 
 def _summary(type_line: Line, after_type: list[Line], width: int) -> list[Line]:
@@ -174,7 +186,9 @@ def _signature(page_lines: list[Line], width: int, pages: int) -> dict[str, Fiel
 
 
 def _signature_line(text: str) -> str:
-    """A signer's line without quotes and the specks of the seal read before it ("Š Phan …")."""
+    """A signer's line without quotes and the specks of the seal read before it ("Š Phan …"), and with
+    names a lost space ran together apart again ("ThịLan")."""
+    text = "".join(c + " " if c.islower() and after.isupper() else c for c, after in zip(text, text[1:] + " "))
     words = re.sub(r"['‘’`\"]", "", _clean(text)).split()
     while len(words) > 2 and len(words[0]) == 1 and not words[1][:1].islower():
         words = words[1:]
