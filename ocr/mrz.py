@@ -62,12 +62,19 @@ def find_td1(text_lines: list[str]) -> list[str] | None:
     return None if at is None else [_clean(t) for t in text_lines[at:at + 3]]
 
 
+def _zone_head(head: str) -> bool:
+    """Whether a line starts as a Vietnamese card's zone does, "IDVNM", give or take one misread
+    letter ("1DVNM", "IDWNM")."""
+    head = "I" + head[1:] if head[:1] in ("1", "l", "|") else head
+    return len(head) == 5 and sum(x != y for x, y in zip(head, "IDVNM")) <= 1
+
+
 def td1_start(text_lines: list[str]) -> int | None:
     """Index of the first of three consecutive lines that look like a TD1 zone, or None."""
     cleaned = [_clean(t) for t in text_lines]
     for i in range(len(cleaned) - 2):
         a, b = cleaned[i:i + 2]
-        if a.startswith(("IDVNM", "1DVNM", "IOVNM")) and 24 <= len(a) <= 36 and 24 <= len(b) <= 36:
+        if _zone_head(a[:5]) and 24 <= len(a) <= 36 and 24 <= len(b) <= 36:
             return i
     return None
 

@@ -249,3 +249,20 @@ def test_a_name_whose_label_was_garbled_is_the_line_of_names_between_the_id_and_
     assert name.value == "VÕ NGỌC THẢO" and name.confidence < 0.9  # flagged for the clerk to confirm
     rows[4] = _row("Seo chạm C:1cm")  # no line of names there: nothing is made up
     assert "full_name" not in extract_cccd([_page(rows)])
+
+
+def test_an_expiry_of_no_end_is_read_even_with_its_last_letter_lost():
+    rows = [_row("CĂN CƯỚC"), _row("Số định danh cá nhân / Personal identification number"), _row("014156390508"),
+            _row("Ngày, tháng, năm hết hạn /Date ofexpiry Không thời hạ")]
+    assert extract_cccd([_page(rows)])["expiry"].value == "Không thời hạn"
+
+
+def test_a_printed_name_read_too_badly_gives_way_to_the_zones():
+    import datetime
+    zone = make_td1("042204831348", datetime.date(2004, 7, 8), "Nam", None, "PHAN MINH TÂM")
+    rows = [_row("CĂN CƯỚC"), _row("Số định danh cá nhân / Personal identification number"), _row("042204831348"),
+            _row("Họ, chữ đệm và tên khai sinh / Full name:"), _row("PHAN N MWN ÂM"),
+            _row("Ngày, tháng, năm sinh / Date of birth: 08/07/2004"),
+            _row("1DW" + zone[0][3:]), _row(zone[1]), _row(zone[2].replace("<", "K"))]  # "IDV", fillers misread
+    name = extract_cccd([_page(rows)])["full_name"]
+    assert name.value == "PHAN MINH TÂM" and name.confidence < 0.9

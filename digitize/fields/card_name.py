@@ -36,11 +36,22 @@ def name_against_mrz(fields: dict[str, Field], mrz_name: Field, mrz_names: list[
                 name.value = spaced
         elif (fixed := fix_name_by(name.value, plain)) != name.value:
             name.value, name.confidence = fixed, min(name.confidence, CHANGED)
+    if name.source == "ocr" and _lost_to_ocr(name.value, plain):
+        name.value, name.confidence = fix_name(plain), min(name.confidence, CHANGED)
     if _letters(name.value) == plain.replace(" ", ""):
         name.agrees.append("mrz")
     else:
         name.disagrees["mrz"] = plain
         name.confidence = round(name.confidence * 0.6, 3)
+
+
+def _lost_to_ocr(printed: str, plain: str) -> bool:
+    """Whether the printed name was read too badly to keep while the MRZ's is a name: words in it
+    that are no name ("PHAN N MWN ÂM"), or only its start ("LÊ NGÔ" of LE NGOC HAI). The MRZ's
+    name then takes its marks from the name lists."""
+    if len(plain.split()) < 2 or not all_known_names(plain) or _letters(printed) == plain.replace(" ", ""):
+        return False
+    return not all_known_names(printed) or plain.replace(" ", "").startswith(_letters(printed))
 
 
 def _k_as_filler(plain: str) -> list[str]:

@@ -157,7 +157,7 @@ def _from_print(page: PageText) -> dict[str, Field]:
         if (i := at(name)) is None:
             continue
         for col in [form.columns[i], *form.below(i, _ALL_LABELS, 1)]:
-            if name == "expiry" and "THOI HAN" in fold(col.text) and "KHONG" in fold(col.text):
+            if name == "expiry" and re.search(r"KHONG ?THOI ?HA", fold(col.text)):  # its last letter may be lost
                 out[name] = field(NO_EXPIRY, [col])
                 break
             if found := find_date(col.text):
