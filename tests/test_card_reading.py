@@ -266,3 +266,12 @@ def test_a_printed_name_read_too_badly_gives_way_to_the_zones():
             _row("1DW" + zone[0][3:]), _row(zone[1]), _row(zone[2].replace("<", "K"))]  # "IDV", fillers misread
     name = extract_cccd([_page(rows)])["full_name"]
     assert name.value == "PHAN MINH TÂM" and name.confidence < 0.9
+
+
+def test_the_zones_nationality_counts_where_its_birth_date_checks_though_the_composite_does_not():
+    import datetime
+    zone = make_td1("040064443526", datetime.date(1964, 12, 11), "Nam", datetime.date(2024, 12, 11), "LÝ ĐỨC HƯỜNG")
+    wrong_composite = zone[1][:29] + str((int(zone[1][29]) + 1) % 10)
+    rows = [_row("CĂN CƯỚC"), _row(zone[0]), _row(wrong_composite), _row(zone[2])]
+    nationality = extract_cccd([_page(rows)])["nationality"]
+    assert nationality.value == "Việt Nam" and nationality.source == "mrz" and nationality.confidence < 0.9

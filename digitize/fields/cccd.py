@@ -38,6 +38,7 @@ LABELS = {
 NOT_LABELS = {"issue_date": ["sinh", "hết hạn", "birth", "expiry"]}
 _ALL_LABELS = [label for names in LABELS.values() for label in names] + ["Đặc điểm nhân dạng"]
 QR_CONFIDENCE, MRZ_CONFIDENCE = 0.99, 0.97
+UNCHECKED_NATIONALITY = 0.8  # the zone's VNM where its line's composite check failed but its birth date's passed
 
 
 def is_card_qr(payload: str) -> bool:
@@ -92,9 +93,9 @@ def _from_mrz(page: PageText, zones: list[MrzReading]) -> dict[str, Field]:
         return {}
     out: dict[str, Field] = {}
 
-    def take(name: str, value: str, zone: MrzReading) -> None:
+    def take(name: str, value: str, zone: MrzReading, confidence: float = MRZ_CONFIDENCE) -> None:
         if value and name not in out:
-            out[name] = Field(value, zone[1], MRZ_CONFIDENCE, page.index + 1, "mrz", zone[2])
+            out[name] = Field(value, zone[1], confidence, page.index + 1, "mrz", zone[2])
 
     id12 = next((z[0].id12 for z in zones if z[0].checks["document_number"] and z[0].id12), None)
     for zone in zones:
@@ -109,6 +110,8 @@ def _from_mrz(page: PageText, zones: list[MrzReading]) -> dict[str, Field]:
         if td1.checks["composite"]:
             take("sex", td1.sex, zone)
             take("nationality", "Việt Nam" if td1.nationality == "VNM" else "", zone)
+        elif td1.checks["birth"] and td1.nationality == "VNM":  # the line is in register where VNM stands
+            take("nationality", "Việt Nam", zone, UNCHECKED_NATIONALITY)
     # The name has no diacritics here: kept to vouch for the printed one, never as the value.
     best, raw, box = zones[0]
     out["mrz_name"] = Field(best.name, raw, 0.9 if best.valid else 0.6, page.index + 1, "mrz", box)
