@@ -10,6 +10,7 @@ import pytesseract
 import pytest
 from fastapi.testclient import TestClient
 
+from common.clock import VIETNAM
 from digitize import eform
 from digitize.api import create_app
 from digitize.dossier_overview import overview
@@ -98,7 +99,8 @@ def test_a_dossier_opened_with_its_applicant_is_listed_with_its_status(client, s
     code = opened.headers["location"].split("ho_so=")[1]
     record = services.catalog.dossier(code)
     assert record["applicant_name"] == "Trần Văn Bình" and record["applicant_phone"] == "0912345678"
-    assert record["promised_on"] == promised_date(record["created_at"].date(), 7)  # the procedure's 7 working days
+    # the procedure's 7 working days, from the day it is in Vietnam (after 17:00 UTC, the next one)
+    assert record["promised_on"] == promised_date(record["created_at"].astimezone(VIETNAM).date(), 7)
     page = client.get(f"/tiep-nhan?ho_so={code}").text
     assert "người nộp Trần Văn Bình (0912345678)" in page
     assert f"hẹn trả kết quả ngày <strong>{record['promised_on']:%d/%m/%Y}</strong>" in page
