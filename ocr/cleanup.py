@@ -100,6 +100,7 @@ OUTLINE = 160  # grey level under which what is left beside a seal's strokes is 
 SEAL_RADIUS = (0.05, 0.12)  # of the page's shorter side: a round seal's (18 mm on A4's 210 mm)
 INNER_RING = 0.72  # a seal's inner ring's radius over its outer one's
 RING_INKED = 0.5  # share of a circle's length on red ink from which it is a seal's ring
+SEAL_MARGIN = 1.1  # the disc cleared reaches this far past the seal's outer ring
 
 
 def _drop_darkened_red(rgb: np.ndarray, grey: np.ndarray) -> np.ndarray:
@@ -108,23 +109,23 @@ def _drop_darkened_red(rgb: np.ndarray, grey: np.ndarray) -> np.ndarray:
     took the seal with the signer's name inside it for a picture and read neither. Only round seals
     go: other red print on the pattern (a specimen card's watermark) crosses black print, whose
     strokes would lose their edges. Black print under a seal stays: it is dark in every channel alike."""
-    discs = _seal_discs(redness(rgb) > DARK_RED)
+    red = redness(rgb) > DARK_RED
     out = grey.copy()
-    for x, y, r in discs:
+    for x, y, r in _seal_discs(red):
         top, left = max(0, y - r), max(0, x - r)
         area = (slice(top, y + r + 1), slice(left, x + r + 1))
         disc = np.zeros(out[area].shape, np.uint8)
         cv2.circle(disc, (x - left, y - top), r, 1, -1)
-        out[area] = _without_seal_ink(rgb[area], out[area], disc.astype(bool))
+        out[area] = _without_seal_ink(rgb[area], out[area], red[area] & disc.astype(bool))
     return out
 
 
-def _without_seal_ink(rgb: np.ndarray, grey: np.ndarray, disc: np.ndarray) -> np.ndarray:
-    """`grey` with the red ink inside `disc` turned to paper."""
+def _without_seal_ink(rgb: np.ndarray, grey: np.ndarray, red: np.ndarray) -> np.ndarray:
+    """`grey` with the seal's red ink (`red`) and its outline turned to paper."""
     # JPEG keeps colour at half resolution: the pixels along a red stroke's edges are dark and nearly
     # grey. The strokes grown by a pixel take them in; what is still left beside them is an outline
     # a pixel or two thin, which an opening removes while letters' strokes are thicker.
-    red = cv2.dilate(((redness(rgb) > DARK_RED) & disc).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    red = cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     spread = rgb.max(axis=2).astype(np.int16) - rgb.min(axis=2)
     seal = red & (spread >= NEUTRAL)
     out = grey.copy()
@@ -157,7 +158,7 @@ def _seal_discs(red: np.ndarray) -> list[tuple[int, int, int]]:
         return float(inked[ys, xs].mean())
 
     # Whichever ring was found, the disc reaches past the outer one.
-    return [(round(x * f), round(y * f), round(1.1 * r / INNER_RING * f)) for x, y, r in found[0][:4]
+    return [(round(x * f), round(y * f), round(SEAL_MARGIN * r / INNER_RING * f)) for x, y, r in found[0][:4]
             if on_ink(x, y, r) >= RING_INKED]
 
 
