@@ -34,10 +34,8 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
 
     t = time.perf_counter()
     source = cleanup.crop_borders(image)
-    grey = cleanup.to_grey(source)
+    grey = _without_pattern(source)
     vertical, skew = deskew.estimate_axis_and_skew(grey)
-    if vertical and _lines_run_across_under_pattern(source):
-        vertical, skew = False, deskew.estimate_skew(grey)
     turns = 1 if vertical else 0  # quarter turns counter-clockwise (np.rot90) that set the text upright
     seconds["deskew_estimate"] = time.perf_counter() - t
 
@@ -76,15 +74,15 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
                         orientation=(-90 * turns) % 360, skew=skew, seconds=seconds)
 
 
-def _lines_run_across_under_pattern(source: np.ndarray) -> bool:
-    """Whether, on security paper, the lines run across once the guilloche is gone: the profiles took
-    the pattern's waves for lines running down a page with a card photocopied on it, and the page
-    was turned on its side. The pattern is looked for on every eighth pixel and dropped from every
+def _without_pattern(source: np.ndarray) -> np.ndarray:
+    """The page in grey to measure its axis and skew on: on security paper, without the guilloche,
+    whose waves and lattice the profiles took for lines (a card copy's page was turned on its side,
+    or levelled 6 degrees off). The pattern is looked for on every eighth pixel and dropped from every
     other one, where its thin lines keep their colour (the profiles are taken 1200 pixels wide)."""
     if source.ndim != 3 or cleanup.green_pattern(source[::8, ::8]) is None:
-        return False
+        return cleanup.to_grey(source)
     half = np.ascontiguousarray(source[::2, ::2])
-    return not deskew.estimate_axis_and_skew(cleanup.drop_green_pattern(half, cleanup.to_grey(half)))[0]
+    return cleanup.drop_green_pattern(half, cleanup.to_grey(half))
 
 
 def _content(small: np.ndarray) -> np.ndarray:
