@@ -167,6 +167,8 @@ def test_dates_with_a_slash_lost_and_numbers_without_one():
 def test_signer_lines_lose_seal_specks_and_get_split_words_back():
     assert _signature_line(": Š Phan Thu Quân") == "Phan Thu Quân"
     assert _signature_line("Phan ThịLan") == "Phan Thị Lan"
+    assert _signature_line("I.ý Hữu Thảo") == "Lý Hữu Thảo"  # L read as I with a speck
+    assert _signature_line("Inh Thảo") == "Inh Thảo"  # "Lnh" is no family name
     assert join_split_words("Bùi T hu Lợi") == "Bùi Thu Lợi" and join_split_words("Lê A B") == "Lê A B"
 
 
@@ -275,3 +277,25 @@ def test_the_zones_nationality_counts_where_its_birth_date_checks_though_the_com
     rows = [_row("CĂN CƯỚC"), _row(zone[0]), _row(wrong_composite), _row(zone[2])]
     nationality = extract_cccd([_page(rows)])["nationality"]
     assert nationality.value == "Việt Nam" and nationality.source == "mrz" and nationality.confidence < 0.9
+
+
+def test_a_value_read_apart_from_its_label_on_its_row_or_under_a_mark_is_still_its_labels():
+    """A worn card copy: "/ Nationality" lost, leaving its value a column of its own; the skewed
+    expiry value read a few pixels above its label (sorted before it); a tone mark over the place of
+    origin makes its box start on the label's line."""
+    rows = [_row("CĂN CƯỚC"), _row("Số định danh cá nhân / Personal identification number"), _row("086152037307"),
+            _row("Giới tính / Sex: Nữ") + _row("Quốc tịch", 900) + _row("maiity Việt Nam", 1300),
+            _row("Quê quán / Place of origin:")]
+    page = _page(rows)
+    label = page.words[-1]
+    page.words += [Word(t, x, label.top + 10, 14 * len(t), 50, 95.0, block=3, par=1, line=1)  # 50: a mark's height
+                   for t, x, _ in _row("Xã Hòa Bình, Huyện Mỹ Xuyên, Sóc Trăng")]
+    top = label.top + 120
+    page.words += [Word(t, x, top + 6, 14 * len(t), 30, 95.0, block=4, par=1, line=1)
+                   for t, x, _ in _row("Ngày, tháng, năm hết hạn")]
+    page.words += [Word(t, x, top, 14 * len(t), 30, 95.0, block=5, par=1, line=1)
+                   for t, x, _ in _row("Date of expiry: Không thời hạn", 800)]
+    fields = extract_cccd([page])
+    assert fields["nationality"].value == "Việt Nam"
+    assert fields["expiry"].value == "Không thời hạn"
+    assert fields["place_of_origin"].value == "Xã Hòa Bình, Huyện Mỹ Xuyên, Sóc Trăng"

@@ -14,7 +14,7 @@ from ocr import PageText
 from ..textlines import Line, lines
 from .gazetteer import fix_agency, fix_province
 from .model import Field, fold, line_conf, union
-from .names import CHANGED, fix_name, join_split_words
+from .names import CHANGED, fix_name, join_split_words, with_family_initial
 
 DOC_TYPES = {
     "NGHỊ QUYẾT": "NQ", "QUYẾT ĐỊNH": "QĐ", "CHỈ THỊ": "CT", "QUY CHẾ": "QC", "QUY ĐỊNH": "QyĐ",
@@ -186,12 +186,14 @@ def _signature(page_lines: list[Line], width: int, pages: int) -> dict[str, Fiel
 
 
 def _signature_line(text: str) -> str:
-    """A signer's line without quotes and the specks of the seal read before it ("Š Phan …"), and with
-    names a lost space ran together apart again ("ThịLan")."""
+    """A signer's line without quotes and the specks of the seal read before it ("Š Phan …"), with
+    names a lost space ran together apart again ("ThịLan"), and a family name's L read as I ("I.ý")."""
     text = "".join(c + " " if c.islower() and after.isupper() else c for c, after in zip(text, text[1:] + " "))
     words = re.sub(r"['‘’`\"]", "", _clean(text)).split()
     while len(words) > 2 and len(words[0]) == 1 and not words[1][:1].islower():
         words = words[1:]
+    if words:
+        words[0] = with_family_initial(words[0])
     return " ".join(words)
 
 

@@ -159,7 +159,7 @@ def _from_print(page: PageText) -> dict[str, Field]:
     for name in ("date_of_birth", "expiry", "issue_date"):
         if (i := at(name)) is None:
             continue
-        for col in [form.columns[i], *form.below(i, _ALL_LABELS, 1)]:
+        for col in [form.columns[i], *form.beside(i)[:1], *form.below(i, _ALL_LABELS, 1)]:
             if name == "expiry" and re.search(r"KHONG ?THOI ?HA", fold(col.text)):  # its last letter may be lost
                 out[name] = field(NO_EXPIRY, [col])
                 break
@@ -171,11 +171,14 @@ def _from_print(page: PageText) -> dict[str, Field]:
         if m := re.search(r"\b(NAM|NU)\b", rest):
             out["sex"] = field("Nam" if m.group(1) == "NAM" else "Nữ", [form.columns[i]])
     if (i := at("nationality")) is not None:
-        rest = fold(form.columns[i].text).split("QUOC TICH", 1)[-1]
-        if rest.endswith("VIET NAM"):
-            out["nationality"] = field("Việt Nam", [form.columns[i]])
-        elif value := after_colon(form.columns[i].text):
-            out["nationality"] = field(value, [form.columns[i]])
+        for cols in ([form.columns[i]], [form.columns[i], *form.beside(i)[:1]]):  # its value read apart
+            text = " ".join(c.text for c in cols)
+            if fold(text).split("QUOC TICH", 1)[-1].endswith("VIET NAM"):
+                out["nationality"] = field("Việt Nam", cols)
+                break
+            if value := after_colon(text):
+                out["nationality"] = field(value, cols)
+                break
     for name in ("full_name", "place_of_origin", "place_of_birth", "residence"):
         if (i := at(name)) is None:
             continue

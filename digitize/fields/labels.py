@@ -53,6 +53,14 @@ class Form:
                 return i
         return None
 
+    def beside(self, i: int) -> list[Line]:
+        """Columns on column i's row, right of it, nearest first: a value read apart from its label
+        (a lost "/ Nationality" left a wide gap) or, on a skewed card, as if on the line above."""
+        label = self.columns[i]
+        end = label.box[0] + label.box[2]
+        return sorted((c for c in self.columns if c is not label and c.box[0] >= end and _same_row(label, c)),
+                      key=lambda c: c.box[0])
+
     def below(self, i: int, stop: list[str], limit: int = 3) -> list[Line]:
         """Lines under column i, starting where it starts, up to one that carries a label in `stop`.
         A line with words left of that start (specks of the card's photo) is taken from the start on."""
@@ -61,8 +69,8 @@ class Form:
         picked: list[Line] = []
         bottom = top + height
         for col in self.columns[i + 1:]:
-            if col.box[1] < bottom - height / 2:
-                continue
+            if col.box[1] + col.box[3] / 2 < bottom:  # on the label's row, or above it (by its middle:
+                continue  # a mark or speck over the value's first line makes its box start higher)
             col = _from(col, left, 0.03 * self.page.width)
             if col is None:
                 continue

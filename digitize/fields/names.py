@@ -8,6 +8,7 @@ a name they changed: staff see it and check.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from .marks import by_letters, nearest, snap
@@ -61,6 +62,18 @@ def fix_name(name: str) -> str:
 def all_known_names(name: str) -> bool:
     """Whether every word of `name` has the letters of a known family name or name word."""
     return all(fold(w) in _ANY_NAME for w in name.split())
+
+
+_L_READ_AS_I = re.compile(r"^[Il1|][.,'`]?(?=[^\W\d_])")
+
+
+def with_family_initial(word: str) -> str:
+    """A family name whose L was read as an I, l or 1, with a speck after it ("I.ý" -> "Lý"); any other
+    word as it is."""
+    rest = _L_READ_AS_I.sub("", word)
+    if rest != word and rest[:1].islower() and fold("L" + rest) in _FAMILY:
+        return "L" + rest
+    return word
 
 
 def join_split_words(text: str) -> str:
