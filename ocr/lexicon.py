@@ -214,20 +214,50 @@ def _best(run: list[_Slot], lex: Lexicon) -> list[str]:
     return [slot.options[k] for slot, k in zip(run, chosen)]
 
 
-_GLUED = re.compile(r"^(\w*[^\W\d_][:;,])([^\W\d_]+\W*)$")  # "gửi:Úy": a colon's space lost
+_GLUED = re.compile(r"^(\w+[:;,.])([^\W\d_]+\W*)$")  # "gửi:Úy", "2024,toàn", "định.Hồ": a space lost
+_SPECK_BEFORE_NUMBER = re.compile(r"^([^\W\d_]+)\.(\d[\d/.,]*\W*)$")  # "ngày.25": a speck read as a full stop
+
+
+def _glued_parts(text: str, lex: Lexicon) -> tuple[str, str] | None:
+    """The two words a lost space glued together, or None. At a punctuation mark: a full stop glued
+    to a lower-case letter is no lost space ("gov.vn"), and one between a word and a number is a
+    speck. Without one: two known syllables, one of them marked, that are no word together
+    ("quétcho"; "kitô" is a word, and English words have no marks)."""
+    if m := _SPECK_BEFORE_NUMBER.match(text):
+        return m[1], m[2]
+    if m := _GLUED.match(text):
+        return None if m[1].endswith(".") and not m[2][0].isupper() else (m[1], m[2])
+    before, core, after = _EDGES.match(text).groups()
+    if not core.isalpha() or not core.islower() or core.isascii() or is_syllable(core) or _is_a_word(core):
+        return None
+    splits = [(lex.log_freq[_canonical(core[:i])] + lex.log_freq[_canonical(core[i:])], i)
+              for i in range(1, len(core))
+              if is_syllable(core[:i]) and is_syllable(core[i:])
+              and _canonical(core[:i]) in lex.log_freq and _canonical(core[i:]) in lex.log_freq]
+    if not splits:
+        return None
+    i = max(splits)[1]
+    return before + core[:i], core[i:] + after
+
+
+def _is_a_word(text: str) -> bool:
+    import wordfreq
+
+    return wordfreq.zipf_frequency(text, "vi") > 0
 
 
 def split_glued(words: list[Word]) -> list[Word]:
-    """The words with two words a lost space glued at a colon, semicolon or comma cut apart, their
-    box shared out by letters ("Kính gửi:Úy ban" hid "Ủy" from its neighbour "ban")."""
+    """The words with two words a lost space glued together cut apart, their box shared out by
+    letters ("Kính gửi:Úy ban" hid "Ủy" from its neighbour "ban")."""
+    lex = lexicon()
     out = []
     for w in words:
-        m = _GLUED.match(w.text)
-        if m is None:
+        parts = _glued_parts(w.text, lex)
+        if parts is None:
             out.append(w)
             continue
-        first, second = m.groups()
-        cut = round(w.width * len(first) / len(w.text))
+        first, second = parts
+        cut = round(w.width * (len(w.text) - len(second)) / len(w.text))
         out += [replace(w, text=first, width=max(1, cut), other=""),
                 replace(w, text=second, left=w.left + cut, width=max(1, w.width - cut), other="")]
     return out

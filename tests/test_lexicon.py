@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from ocr.lexicon import mend_marks
+from ocr.lexicon import mend_marks, split_glued
 from ocr.model import Word, words_to_text
 
 
@@ -118,3 +118,14 @@ def test_words_glued_at_a_colon_are_cut_apart_and_mended_and_times_are_not():
     glued = words[1]
     cut = [w for w in mended if w.text in ("gửi:", "Ủy")]
     assert cut[0].left == glued.left and cut[1].left + cut[1].width == glued.left + glued.width
+
+
+def test_words_glued_at_a_full_stop_or_comma_are_cut_apart_and_a_speck_before_a_number_dropped():
+    words = _words("quy định.Hồ sơ năm 2024,toàn tỉnh trước ngày.25 hằng tháng tại dichvucong.gov.vn tỷ lệ 97,8%")
+    assert words_to_text(split_glued(words)) == ("quy định. Hồ sơ năm 2024, toàn tỉnh trước ngày 25 hằng tháng "
+                                                  "tại dichvucong.gov.vn tỷ lệ 97,8%")
+
+
+def test_two_syllables_glued_without_a_space_are_cut_apart_and_words_are_not():
+    words = _words("bản quétcho công dân, chi phítuân thủ; xe ôtô, Full name, video")
+    assert words_to_text(split_glued(words)) == "bản quét cho công dân, chi phí tuân thủ; xe ôtô, Full name, video"
