@@ -91,3 +91,12 @@ def test_an_agency_run_into_the_national_name_is_still_the_agency():
     page = _page(["ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨAVIỆT NAM", "TỈNH ĐIỆN BIÊN Độc lập - Tự do - Hạnh phúc",
                   "Số: 1559/TB-UBND Điện Biên, ngày 08 tháng 12 năm 2019", "THÔNG BÁO"])
     assert extract_fields([page]).fields["agency"].value == "ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN"
+    glued = _page(["ỦY BAN NHÂN ĐÂN_CỘNG HOA XÃ HỌI CHỦ NGHĨA VIỆT NAM", "TỈNH HÀ TĨNH Độc lập - Tự do - Hạnh phúc",
+                   "Số: 1444/TB-UBND Hà Tĩnh, ngày 10 tháng 12 năm 2026", "THÔNG BÁO"])  # a rule read as "_"
+    assert extract_fields([glued]).fields["agency"].value == "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"
+
+
+def test_an_agency_whose_first_line_has_a_misread_mark_is_one_agency_with_its_province():
+    page = _page(["ỦY BAN NHẦN DÂN", "TĨNH ĐẮK LẮK", "Số: 1955/HD-UBND Đắk Lắk, ngày 06 tháng 02 năm 2020", "HƯỚNG DẪN"])
+    fields = extract_fields([page]).fields
+    assert fields["agency"].value == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" and "parent_agency" not in fields

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import date
 
 import edlib
@@ -129,7 +130,7 @@ def _agency(header: list[Line], width: int) -> tuple[Line | None, list[Line]] | 
     left = [ln for ln in left if _clean(ln.text) and fold(ln.text) not in fold(MOTTO)]
     if not left:
         return None
-    if len(left) >= 2 and _agency_spacing(_clean(left[0].text).upper()) in ("ỦY BAN NHÂN DÂN", "UBND"):
+    if len(left) >= 2 and fold(_agency_spacing(_clean(left[0].text))) in ("UY BAN NHAN DAN", "UBND"):
         return None, left[:2]
     return (left[0], left[1:]) if len(left) >= 2 else (None, left)
 
@@ -141,8 +142,13 @@ def _before_right_column(line: Line) -> Line:
     """The words of a header line before the national name or the motto: where the gap between the
     two header columns was read too narrow, the agency and the right column come as one line."""
     keys = [fold(w.text) for w in line.words]
-    k = next((k for k in range(1, len(keys) - 1) if (keys[k], keys[k + 1]) in _RIGHT_COLUMN), None)
-    return Line(line.words[:k]) if k else line
+    for k in range(len(keys) - 1):
+        head, _, tail = keys[k].rpartition(" ")  # a rule read in the gap glued the two: "ĐÂN_CỘNG"
+        if (tail, keys[k + 1]) in _RIGHT_COLUMN and (k or head):
+            glued = line.words[k]
+            kept = [replace(glued, text=re.sub(r"[\W_]+\w+$", "", glued.text))] if head else []
+            return Line(line.words[:k] + kept)
+    return line
 
 
 def _summary(type_line: Line, after_type: list[Line], width: int) -> list[Line]:
