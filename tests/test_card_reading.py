@@ -299,3 +299,13 @@ def test_a_value_read_apart_from_its_label_on_its_row_or_under_a_mark_is_still_i
     assert fields["nationality"].value == "Việt Nam"
     assert fields["expiry"].value == "Không thời hạn"
     assert fields["place_of_origin"].value == "Xã Hòa Bình, Huyện Mỹ Xuyên, Sóc Trăng"
+
+
+def test_an_expiry_whose_label_was_lost_is_the_last_date_on_the_card_after_birth_and_issue():
+    rows = [_row("CĂN CƯỚC CÔNG DÂN"), _row("Số / No.: 079077012345"), _row("Họ và tên / Full name:"),
+            _row("HOÀNG THỊ CƯƠNG"), _row("Ngày sinh / Date of birth: 21/08/1977"), _row("21/06/2037", 200),
+            _row("Ngày, tháng, năm / Date, month, year: 19/10/2022")]
+    expiry = extract_cccd([_page(rows)])["expiry"]
+    assert expiry.value == "2037-06-21" and expiry.confidence < 0.8
+    rows[5] = _row("21/06/2021", 200)  # before the issue date: no expiry
+    assert "expiry" not in extract_cccd([_page(rows)])

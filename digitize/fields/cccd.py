@@ -56,6 +56,8 @@ def extract_cccd(pages: list[PageText]) -> dict[str, Field]:
                 readings.setdefault(name, []).append(f)
     fields = {name: _agree(found) for name, found in readings.items()}
     _cross_check(fields, pages, mrz_names)
+    if "expiry" not in fields and (expiry := _last_date_after(pages, fields)):
+        fields["expiry"] = expiry
     return fields
 
 
@@ -279,6 +281,24 @@ def _date_of_the_ids_year(pages: list[PageText], card_id: Field, fields: dict[st
     (value, (col, page)), = found.items()
     return Field(value, col.text, round(min(card_id.confidence, line_conf(col)) * 0.8, 3), page.index + 1, "ocr",
                  col.box)
+
+
+def _last_date_after(pages: list[PageText], fields: dict[str, Field]) -> Field | None:
+    """The expiry when its label was read too badly to be found: the last date on the card, after
+    the birth date and the issue date, whichever of them were read (a card ends after both)."""
+    known = [f.value for name, f in fields.items() if name in ("date_of_birth", "issue_date")]
+    if not known:
+        return None
+    found = {}
+    for page in pages:
+        for col in Form.of(page).columns:
+            if (date_read := find_date(col.text)) and date_read[0] > max(known):
+                found.setdefault(date_read[0], (col, page))
+    if not found:
+        return None
+    value = max(found)
+    col, page = found[value]
+    return Field(value, col.text, round(line_conf(col) * 0.8, 3), page.index + 1, "ocr", col.box)
 
 
 def _same(a: str, b: str) -> bool:
