@@ -100,3 +100,10 @@ def test_an_agency_whose_first_line_has_a_misread_mark_is_one_agency_with_its_pr
     page = _page(["ỦY BAN NHẦN DÂN", "TĨNH ĐẮK LẮK", "Số: 1955/HD-UBND Đắk Lắk, ngày 06 tháng 02 năm 2020", "HƯỚNG DẪN"])
     fields = extract_fields([page]).fields
     assert fields["agency"].value == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" and "parent_agency" not in fields
+
+
+def test_a_number_whose_so_was_read_with_another_mark_still_gives_the_number_and_the_agency():
+    page = _page(["ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TỈNH LÂM ĐỒNG Độc lập - Tự do - Hạnh phúc",
+                  "Sổ:527/CT-UBND Lâm Đồng, ngày 21 tháng 05 năm 2021", "CHỈ THỊ"])
+    fields = extract_fields([page]).fields
+    assert fields["number"].value == "527/CT-UBND" and fields["agency"].value == "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"

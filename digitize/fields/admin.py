@@ -28,9 +28,10 @@ DOC_TYPES = {
 }
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
-_NUMBER = re.compile(r"Số\s*[:.]?\s*(\d+\s*/\s*[0-9A-ZĐa-zđ]+(?:\s*-\s*[0-9A-ZĐa-zđ]+)*)")
+_SO = "S[oóòỏõọôốồổỗộơớờởỡợ]"  # "Số", its mark often misread ("Sổ: 527/CT-UBND")
+_NUMBER = re.compile(_SO + r"\s*[:.]?\s*(\d+\s*/\s*[0-9A-ZĐa-zđ]+(?:\s*-\s*[0-9A-ZĐa-zđ]+)*)")
 # The slash lost: "Số: 776CT-UBND".
-_NUMBER_NO_SLASH = re.compile(r"Số\s*[:.]?\s*(\d+)([A-ZĐ][0-9A-ZĐa-zđ]*(?:\s*-\s*[0-9A-ZĐa-zđ]+)+)")
+_NUMBER_NO_SLASH = re.compile(_SO + r"\s*[:.]?\s*(\d+)([A-ZĐ][0-9A-ZĐa-zđ]*(?:\s*-\s*[0-9A-ZĐa-zđ]+)+)")
 _WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?"
 # Italic dates are where OCR confuses digits with letters (1Š for 15, II for 11, Ø7 for 07).
 _DIGITISH = "[0-9OoØIl|SŠBZ]"
