@@ -10,7 +10,7 @@ from digitize.fields.cccd import extract_cccd
 from digitize.fields.classify import classify
 from digitize.fields.gazetteer import fix_agency, fix_place, fix_province
 from digitize.fields.labels import Form, find_date
-from digitize.fields.names import fix_name_by, join_split_words
+from digitize.fields.names import fix_name, fix_name_by, join_split_words
 from ocr import Code, PageText, Word, ocr_page
 from ocr.model import SourcePage
 from ocr.mrz import make_td1, parse_td1, td1_start
@@ -131,6 +131,8 @@ def test_places_are_put_right_part_by_part():
     assert fix_place("Khu phế 2, Xã Đông Hưng, Huyện Yên Định, Kon Tum") == \
         "Khu phố 2, Xã Đông Hưng, Huyện Yên Định, Kon Tum"  # Đông Hưng is real: not made Đồng
     assert fix_place("Xóm Đông, Xã Tiên Phong") == "Xóm Đông, Xã Tiên Phong"
+    assert fix_place("Trạm Ý tế Xã Tân Thành, Huyện Mỹ Xuyên, Thái Nguyên") == \
+        "Trạm Y tế Xã Tân Thành, Huyện Mỹ Xuyên, Thái Nguyên"  # a birth facility, too
     # Only the marks differ from Thanh Hóa, one letter from Khánh Hòa: the marks win.
     assert fix_province("Thành Hóa") == "Thanh Hóa"
     assert fix_agency("ỦY BAN NHÂN DÂN TỈNH THANH HÓA") == "ỦY BAN NHÂN DÂN TỈNH THANH HÓA"
@@ -309,3 +311,10 @@ def test_an_expiry_whose_label_was_lost_is_the_last_date_on_the_card_after_birth
     assert expiry.value == "2037-06-21" and expiry.confidence < 0.8
     rows[5] = _row("21/06/2021", 200)  # before the issue date: no expiry
     assert "expiry" not in extract_cccd([_page(rows)])
+
+
+def test_name_words_run_together_by_a_lost_space_or_a_speck_are_apart_again():
+    assert fix_name("DƯƠNG THỊLAN") == "DƯƠNG THỊ LAN"
+    assert fix_name("NGÔ THANH.QUẪN") == "NGÔ THANH QUÂN"
+    assert fix_name("LÊ NGỌCÁNH") == "LÊ NGỌC ÁNH"  # not NGÔ CẢNH: the cut that keeps the marks read
+    assert fix_name("HOÀNG KHANG") == "HOÀNG KHANG"  # a name word that is no two names stays whole

@@ -54,6 +54,7 @@ def _the_one(text: str, known: list[str], min_letters: int = 0) -> str | None:
 # What a village-level unit is called: the first words of an address ("Tổ 5", "Khu phố 2").
 HAMLET_UNITS = ["Thôn", "Xóm", "Ấp", "Bản", "Buôn", "Làng", "Sóc", "Plei", "Tổ", "Tổ dân phố", "Khu phố", "Khu",
                 "Khối", "Đội"]
+FACILITIES = ["Trạm Y tế", "Bệnh viện", "Nhà hộ sinh", "Phòng khám"]  # where a birth certificate's child was born
 
 
 def fix_place(text: str) -> str:
@@ -100,15 +101,16 @@ def is_province(text: str) -> bool:
 
 
 def _fix_hamlet(part: str) -> str:
-    """The unit word at the start of `part` with the marks, or the one letter, OCR got wrong."""
+    """The unit word (or birth facility) at the start of `part` with the marks, or the one letter,
+    OCR got wrong ("Trạm Ý tế")."""
     words = part.split()
     for n in (3, 2, 1):
         if len(words) <= n:
             continue
         head = " ".join(words[:n])
-        if head in HAMLET_UNITS:
+        if head in HAMLET_UNITS + FACILITIES:
             return part
-        if unit := _the_one(head, HAMLET_UNITS, min_letters=4):
+        if unit := _the_one(head, HAMLET_UNITS + FACILITIES, min_letters=4):
             return " ".join([unit, *words[n:]])
     return part
 

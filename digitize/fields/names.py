@@ -51,12 +51,23 @@ CHANGED = 0.8  # the most a name field is trusted once a word of it was changed 
 
 
 def fix_name(name: str) -> str:
-    """An upper-case full name with each word's marks checked against the name lists."""
-    words = name.split()
+    """An upper-case full name with each word's marks checked against the name lists, and words a
+    speck or a lost space ran together ("THANH.QUẪN", "THỊLAN") apart again."""
+    words = [part for word in re.sub(r"(?<=\w)[.,;:|](?=\w)", " ", name).split() for part in _apart(word)]
     if not words:
         return name
     fixed = [snap(words[0], _FAMILY)] + [snap(w, _ANY_NAME, _GIVEN) for w in words[1:]]
     return unicodedata.normalize("NFC", " ".join(fixed))
+
+
+def _apart(word: str) -> list[str]:
+    """A word that is no known name as the two known names it is made of, if it is; else itself."""
+    if fold(word) in _ANY_NAME:
+        return [word]
+    splits = [[word[:i], word[i:]] for i in range(2, len(word) - 1)
+              if fold(word[:i]) in _ANY_NAME and fold(word[i:]) in _ANY_NAME]
+    # Of the ways to cut it, the one that keeps most marks as read ("NGỌCÁNH": NGỌC ÁNH, not NGÔ CẢNH).
+    return max(splits, key=lambda parts: sum(p in _ANY_NAME[fold(p)] for p in parts), default=[word])
 
 
 def all_known_names(name: str) -> bool:
