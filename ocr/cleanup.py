@@ -12,35 +12,20 @@ def to_grey(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
 
 
-FILL = 235  # mean grey from which a row or column is white: what a rotation filled the corners with, or paper
-EDGE_BAND = 0.005  # of the page's width (height): a copier's edge is 1-3%, a drum streak 3-9 pixels
-
-
 def border_box(grey: np.ndarray, dark: int = 110, most: float = 0.15) -> tuple[int, int, int, int]:
-    """(top, bottom, left, right) of the page inside the dark bands a scanner's lid or bed or a
-    copier's edge leaves.
+    """(top, bottom, left, right) of the page inside the dark bands a scanner's lid or bed leaves.
 
     A band is a run of rows (or columns) from an edge that are dark on average; text rows never are.
-    On a levelled page the band may lie inside the white the rotation added: a copier's edge slanted
-    with the page was no band before it. At most `most` of each side is cut, so a dark page is not
-    cropped away.
+    At most `most` of each side is cut, so a dark page is not cropped away.
     """
     h, w = grey.shape
     rows, cols = grey.mean(axis=1), grey.mean(axis=0)
 
     def run(values: np.ndarray, limit: int) -> int:
-        outside = 0
-        while outside < limit and values[outside] >= FILL:
-            outside += 1
-        # The band's outer side starts within a few pixels: a rotation blurs it over one or two.
-        dark_at = np.flatnonzero(values[outside:min(outside + 3, limit)] < dark)
-        if not len(dark_at):
-            return 0
-        n = start = outside + int(dark_at[0])
+        n = 0
         while n < limit and values[n] < dark:
             n += 1
-        # Inside white, only an edge's wide band: a drum streak is narrow, and print may lie beyond it.
-        return n if not outside or n - start >= EDGE_BAND * len(values) else 0
+        return n
 
     top, bottom = run(rows, int(h * most)), run(rows[::-1], int(h * most))
     left, right = run(cols, int(w * most)), run(cols[::-1], int(w * most))

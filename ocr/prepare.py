@@ -54,7 +54,7 @@ def prepare_page(page: SourcePage, engine: OcrEngine) -> PreparedPage:
     t = time.perf_counter()
     image = np.ascontiguousarray(np.rot90(source, turns)) if turns else source
     if abs(skew) >= MIN_ROTATION:
-        image = cleanup.crop_borders(deskew.rotate(image, -skew))  # a copier's edge was slanted with the page
+        image = deskew.rotate(image, -skew)
     for_ocr = cleanup.clean_for_ocr(image)
     seconds["cleanup"] = time.perf_counter() - t
     if photo and not photo.card:  # a sheet on a desk curls; a card is stiff

@@ -74,21 +74,6 @@ def test_dark_scanner_borders_are_cropped():
     assert prepared.display.shape == page.shape  # nothing dark left around the page
 
 
-def test_a_copiers_edge_slanted_with_the_page_is_cropped_once_the_page_is_level():
-    """A worn copy skewed 1.5 degrees, its black edge slanted with it: no column of the scan is dark
-    all down, so the edge was only cut once the page was level, where it lies inside the white the
-    rotation added. Left in, it made Tesseract's threshold drop a faint card copy's print (no word read)."""
-    page = np.asarray(text_page(), dtype=np.uint8).copy()
-    page[:, -40:] = 20  # the copier's edge
-    scan = as_array(rotated(Image.fromarray(page), 1.5))
-    assert cleanup.border_box(scan)[3] == scan.shape[1]  # slanted: nothing to cut before levelling
-    prepared = prepare_page(SourcePage(index=0, dpi=200, image=scan), TesseractEngine())
-    assert prepared.display.mean(axis=0).min() > 110  # no dark column left
-    streak = np.asarray(text_page(), dtype=np.uint8).copy()
-    streak[:, -200:-192] = 20  # a drum streak: it stays, since print may lie beyond it (even_out_streaks lifts it)
-    assert cleanup.crop_borders(streak) is streak
-
-
 def test_page_without_borders_is_not_cropped():
     page = np.asarray(text_page(), dtype=np.uint8)
     assert cleanup.crop_borders(page) is page
