@@ -39,6 +39,46 @@ def crop_borders(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(image[top:bottom, left:right])
 
 
+WHITE = 235  # mean grey from which a row or column is blank: paper, or what a rotation filled the corners with
+EDGE_BAND = 0.005  # of the page's width (height): a copier's edge is 1-3%, a drum streak 3-9 pixels
+
+
+def without_dark_edges(grey: np.ndarray, dark: int = 110, most: float = 0.15) -> np.ndarray | None:
+    """The page with a copier's black edge painted white, or None when it has none. Slanted with the
+    page, the edge was no band to crop_borders; levelled, it lies inside the white the rotation
+    added. (Cropping it from every worn copy made Tesseract read them worse: its threshold leans on it.)"""
+    out = None
+    for axis in (0, 1):
+        means = grey.mean(axis=axis)
+        for reverse in (False, True):
+            values = means[::-1] if reverse else means
+            band = _dark_band(values, dark, int(len(values) * most))
+            if band is None:
+                continue
+            start, end = (len(values) - band[1], len(values) - band[0]) if reverse else band
+            out = grey.copy() if out is None else out
+            if axis == 0:
+                out[:, start:end] = 255
+            else:
+                out[start:end, :] = 255
+    return out
+
+
+def _dark_band(values: np.ndarray, dark: int, limit: int) -> tuple[int, int] | None:
+    """(start, end) of a band of dark rows (columns) inside the blank ones at an edge, as wide as a
+    copier's edge; None when there is none."""
+    outside = 0
+    while outside < limit and values[outside] >= WHITE:
+        outside += 1
+    dark_at = np.flatnonzero(values[outside:min(outside + 3, limit)] < dark)  # a rotation blurs its edge
+    if not len(dark_at):
+        return None
+    start = end = outside + int(dark_at[0])
+    while end < limit and values[end] < dark:
+        end += 1
+    return (start, end) if end - start >= EDGE_BAND * len(values) else None
+
+
 RED = 40  # R above both G and B by this much: red ink
 
 

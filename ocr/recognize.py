@@ -10,7 +10,7 @@ from typing import Callable
 import numpy as np
 
 from . import codes
-from .cleanup import speckled
+from .cleanup import speckled, without_dark_edges
 from .combine import CombinedEngine, card_shaped
 from .engine import OcrEngine
 from .lexicon import mend_marks
@@ -67,6 +67,12 @@ def ocr_page(page: SourcePage, engine: OcrEngine | None = None, *, keep_image: b
     seconds["codes"] = time.perf_counter() - t
     t = time.perf_counter()
     words = engine.words(prepared.for_ocr, prepared.dpi)
+    if len(words) < FEW_WORDS and (lighter := without_dark_edges(prepared.for_ocr)) is not None:
+        # A copier's black edge set Tesseract's threshold above a faint card copy's print: nothing read.
+        again = engine.words(lighter, prepared.dpi)
+        if _readable(again) > _readable(words):
+            log.info("page %d read again without its dark edge", page.index + 1)
+            words, prepared = again, replace(prepared, for_ocr=lighter)
     if _doubtful(words):
         # Orientation guessed wrong on pages with little running text (an id card photocopy, a card's
         # back with its machine-readable zone): the page read upside down is garbage, of low
@@ -122,6 +128,7 @@ def _outside(found: list[codes.Code], words: list) -> list:
 
 
 MIN_SYLLABLES = 0.6  # share of a reading's words that are Vietnamese syllables below which it is doubtful
+FEW_WORDS = 10  # a page with ink read as fewer words than this may have lost its print to the threshold
 
 
 def _doubtful(words: list) -> bool:

@@ -183,3 +183,45 @@ def test_a_copiers_streak_and_edge_do_not_make_a_card_copy_read_down_the_page(se
     ink = deskew.ink_mask(deskew.shrink(deskew.shrink(grey, 1200), 500))
     assert (ink & ~deskew.without_long_lines(ink)).sum() > 0.5 * ink.shape[0]  # the streak and edge, taken out
     assert deskew.estimate_axis_and_skew(grey)[0] is False
+
+
+def test_a_copiers_edge_inside_the_white_of_a_levelled_page_is_painted_out_and_a_streak_is_not():
+    page = np.asarray(text_page(), dtype=np.uint8).copy()
+    page[:, -40:] = 20  # the copier's edge, slanted with the page
+    level = np.full((page.shape[0], page.shape[1] + 30), 255, np.uint8)  # the rotation's white beyond it
+    level[:, :page.shape[1]] = page
+    painted = cleanup.without_dark_edges(level)
+    assert painted is not None and painted.mean(axis=0).min() > 110
+    assert np.array_equal(painted[:, :-80], level[:, :-80])  # the print untouched
+    streak = np.asarray(text_page(), dtype=np.uint8).copy()
+    streak[:, -200:-192] = 20  # a drum streak is narrow, and print may lie beyond it
+    assert cleanup.without_dark_edges(streak) is None
+    assert cleanup.without_dark_edges(np.asarray(text_page(), dtype=np.uint8)) is None
+
+
+def test_a_faint_card_copy_whose_print_the_edge_hid_from_tesseract_is_read_without_the_edge():
+    """Tesseract's threshold fell between the copier's black edge and the paper: a card copy's faint
+    print, a speck of the sheet, went white, and no word was read. Read again with the edge painted
+    out, the card's print comes back."""
+    import random
+
+    from ocr import load_pages, make_engine, ocr_page
+    from ocr.tesserocr_engine import TesserocrEngine
+    from samples.generate import make_paper
+
+    pages, truth = make_paper("cccd-covered", random.Random(9), 4, "noto-sans")
+    buffer = io.BytesIO()
+    pages[0].convert("RGB").save(buffer, format="JPEG", quality=truth["degradation"]["jpeg"], dpi=(200, 200))
+    source = load_pages(buffer.getvalue())[0]
+    prepared = prepare_page(source, make_engine())
+    tesseract = TesserocrEngine()
+    assert len(tesseract.words(prepared.for_ocr, prepared.dpi)) < 10
+    painted = cleanup.without_dark_edges(prepared.for_ocr)
+    assert painted is not None and len(tesseract.words(painted, prepared.dpi)) > 50
+
+    class EdgeBlind(TesserocrEngine):  # an engine that, like Tesseract here, reads nothing beside an edge
+        def words(self, grey, dpi):
+            return [] if grey.mean(axis=0).min() < 110 else super().words(grey, dpi)
+
+    read = ocr_page(source, EdgeBlind(), keep_image=False).text
+    assert truth["fields"]["id"] in read.text.replace(" ", "")
