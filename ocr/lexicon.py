@@ -215,7 +215,8 @@ def _best(run: list[_Slot], lex: Lexicon) -> list[str]:
 
 
 _GLUED = re.compile(r"^(\w+[:;,.])([^\W\d_]+\W*)$")  # "gửi:Úy", "2024,toàn", "định.Hồ": a space lost
-_SPECK_BEFORE_NUMBER = re.compile(r"^([^\W\d_]+)\.(\d[\d/.,]*\W*)$")  # "ngày.25": a speck read as a full stop
+_SPECK_BEFORE_NUMBER = re.compile(r"^([^\W\d_]+)\.(\d\S*)$")  # "ngày.25", "số.30/2020/NĐ-CP": a speck as a full stop
+_LONE_SPECK = re.compile(r"^[.,:;'`^˜]+$")  # a token of nothing but a speck's punctuation: "25 . hằng", "nghị : phản"
 
 
 def _glued_parts(text: str, lex: Lexicon) -> tuple[str, str] | None:
@@ -263,10 +264,17 @@ def split_glued(words: list[Word]) -> list[Word]:
     return out
 
 
+def without_lone_specks(words: list[Word]) -> list[Word]:
+    """The words without specks read as punctuation standing alone before a lower-case word: no
+    full stop, comma or colon stands alone in running text, and a sentence goes on in lower case."""
+    return [w for w, after in zip(words, [*words[1:], None])
+            if not (_LONE_SPECK.match(w.text) and after is not None and after.text[:1].islower())]
+
+
 def mend_marks(words: list[Word]) -> list[Word]:
     """The words, each open to change (`_open_to_change`) with the marks its neighbours make most likely."""
     lex = lexicon()
-    words = split_glued(words)
+    words = split_glued(without_lone_specks(words))
     out = list(words)
     for run in _runs(words):
         _weigh(run, lex)

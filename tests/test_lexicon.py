@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from ocr.lexicon import mend_marks, split_glued
+from ocr.lexicon import mend_marks, split_glued, without_lone_specks
 from ocr.model import Word, words_to_text
 
 
@@ -129,3 +129,9 @@ def test_words_glued_at_a_full_stop_or_comma_are_cut_apart_and_a_speck_before_a_
 def test_two_syllables_glued_without_a_space_are_cut_apart_and_words_are_not():
     words = _words("bản quétcho công dân, chi phítuân thủ; xe ôtô, Full name, video")
     assert words_to_text(split_glued(words)) == "bản quét cho công dân, chi phí tuân thủ; xe ôtô, Full name, video"
+
+
+def test_specks_read_as_punctuation_standing_alone_in_a_sentence_are_dropped():
+    words = _words("trước ngày 25 . hằng tháng theo đề nghị : phản ánh về số.30/2020/NĐ-CP Độc lập - Tự do ; Ông")
+    assert words_to_text(split_glued(without_lone_specks(words))) == \
+        "trước ngày 25 hằng tháng theo đề nghị phản ánh về số 30/2020/NĐ-CP Độc lập - Tự do ; Ông"
