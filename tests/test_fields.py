@@ -107,3 +107,11 @@ def test_a_number_whose_so_was_read_with_another_mark_still_gives_the_number_and
                   "Sổ:527/CT-UBND Lâm Đồng, ngày 21 tháng 05 năm 2021", "CHỈ THỊ"])
     fields = extract_fields([page]).fields
     assert fields["number"].value == "527/CT-UBND" and fields["agency"].value == "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"
+
+
+def test_a_type_read_with_wrong_marks_and_a_place_after_a_speck_are_still_found():
+    page = _page(["ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TỈNH LÂM ĐỒNG Độc lập - Tự do - Hạnh phúc",
+                  "Số: 2776/CT-UBND :Lâm Đồng, ngày 19 tháng 04 năm 2021", "CHÍ THỊ"])
+    fields = extract_fields([page]).fields
+    assert fields["doc_type"].value == "CHỈ THỊ" and fields["place"].value == "Lâm Đồng"
+    assert fields["number"].value == "2776/CT-UBND"

@@ -26,6 +26,7 @@ DOC_TYPES = {
     "PHIẾU GỬI": "PG", "PHIẾU CHUYỂN": "PC", "PHIẾU BÁO": "PB", "BẢN SAO Y": "SY", "BẢN TRÍCH SAO": "TrS",
     "BẢN SAO LỤC": "SL",
 }
+_TYPES_BY_LETTERS = {fold(name): name for name in DOC_TYPES}  # no two types have the same letters
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
 _SO = "S[oóòỏõọôốồổỗộơớờởỡợ]"  # "Số", its mark often misread ("Sổ: 527/CT-UBND")
@@ -37,7 +38,8 @@ _WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?"
 _DIGITISH = "[0-9OoØIl|SŠBZ]"
 _AS_DIGITS = str.maketrans({"O": "0", "o": "0", "Ø": "0", "I": "1", "l": "1", "|": "1", "S": "5", "Š": "5",
                             "B": "8", "Z": "2"})
-_PLACE_DATE = re.compile(rf"(?<!\S)((?:{_WORD}\s){{0,4}}{_WORD})\s*,\s*ngày\s+({_DIGITISH}{{1,2}})\s+tháng\s+"
+# The place starts after a space, or after a speck read as ':' ("2776/CTr-UBND :Lâm Đồng, ngày …").
+_PLACE_DATE = re.compile(rf"(?<![\w/-])((?:{_WORD}\s){{0,4}}{_WORD})\s*,\s*ngày\s+({_DIGITISH}{{1,2}})\s+tháng\s+"
                          rf"({_DIGITISH}{{1,2}})\s+năm\s+({_DIGITISH}{{4}})")
 
 
@@ -72,8 +74,8 @@ def extract_admin(pages: list[PageText]) -> dict[str, Field]:
             pass
     type_at = None
     for i, line in enumerate(page_lines):
-        name = _clean(line.text).upper()
-        if name in DOC_TYPES:
+        name = _TYPES_BY_LETTERS.get(fold(_clean(line.text)))  # marks misread: "CHÍ THỊ", "KẾ HOẶCH"
+        if name:
             fields["doc_type"] = Field(name, line.text, line_conf(line), 1, box=line.box)
             type_at = i
             break
