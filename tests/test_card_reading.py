@@ -144,6 +144,9 @@ def test_an_address_ends_at_its_province_when_the_next_label_is_unreadable():
     assert extract_cccd([_page(rows)])["place_of_origin"].value == "Xã Hòa Bình, Huyện Yên Định, Bạc Liêu"
     wrapped = [_row("Quê quán / Place of origin:"), _row("Xã Tây Sơn, Huyện Tuy An,"), _row("Bình Định")]
     assert extract_cccd([_page(wrapped)])["place_of_origin"].value == "Xã Tây Sơn, Huyện Tuy An, Bình Định"
+    speck = [_row("Nơi cư trú / Place of residence:"), _row("Bản Nà Lơi, Xã Đông Hưng, Huyện Bảo Thắng, Điện Biên:")]
+    assert extract_cccd([_page(speck)])["residence"].value == \
+        "Bản Nà Lơi, Xã Đông Hưng, Huyện Bảo Thắng, Điện Biên"  # a speck read as a colon ends no value
 
 
 def test_specks_before_a_label_or_a_value_and_a_line_split_in_two():
@@ -160,6 +163,8 @@ def test_specks_before_a_label_or_a_value_and_a_line_split_in_two():
 def test_dates_with_a_slash_lost_and_numbers_without_one():
     assert find_date("Ngày, tháng, năm sinh: 2403/2015") == ("2015-03-24", "2403/2015")
     assert find_date("1234/2015") is None
+    assert find_date("Ngày, tháng, năm đăng ký: 280612008") == ("2008-06-28", "280612008")  # the second read as 1
+    assert find_date("CMND: 250317495") is None  # an old id's nine digits, no year of a birth or a paper
     from digitize.fields.admin import extract_admin
     header = _page([_row("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), _row("TỈNH LONG AN"),
                     _row("Số: 776CT-UBND Long An, ngày 02 tháng 12 năm 2023"), _row("CHỈ THỊ")])

@@ -185,7 +185,9 @@ def _from_print(page: PageText) -> dict[str, Field]:
         if (i := at(name)) is None:
             continue
         cols = form.below(i, _ALL_LABELS, 1 if name == "full_name" else 3)
-        cols = cols[:next((n for n, c in enumerate(cols) if ":" in c.text or find_date(c.text)), len(cols))]
+        # Up to the next label's line: a colon inside it (one at the end of a value is a speck) or a date.
+        cols = cols[:next((n for n, c in enumerate(cols) if ":" in c.text.rstrip(":. ") or find_date(c.text)),
+                          len(cols))]
         if name != "full_name":
             cols = _one_address(cols)
         if cols:

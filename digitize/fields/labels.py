@@ -16,8 +16,9 @@ from .model import clean, fold
 _DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
 # '/' read as I, l, | or 1 between two-digit day and month: "18I12I2023", "18112/2023".
 _SLASH_MISREAD = re.compile(r"(?<!\d)(\d{2})[/|Il1!]{1,2}(\d{2})[/|Il1!]{1,2}(\d{4})(?!\d)")
-# The first '/' lost altogether: "2403/2015".
-_SLASH_LOST = re.compile(r"(?<![\d/])(\d{2})(\d{2})[/|Il!](\d{4})(?!\d)")
+# The first '/' lost altogether: "2403/2015", and the second read as a 1: "280612008" (a year of this
+# century or the last, since an old nine-digit id could pass for one).
+_SLASH_LOST = re.compile(r"(?<![\d/])(\d{2})(\d{2})(?:[/|Il!]|1(?=(?:19|20)\d{2}(?!\d)))(\d{4})(?!\d)")
 _DIGITISH = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8",
                            "Z": "2", "ó": "6", "G": "6"})
 
