@@ -115,3 +115,11 @@ def test_a_type_read_with_wrong_marks_and_a_place_after_a_speck_are_still_found(
     fields = extract_fields([page]).fields
     assert fields["doc_type"].value == "CHỈ THỊ" and fields["place"].value == "Lâm Đồng"
     assert fields["number"].value == "2776/CT-UBND"
+
+
+def test_a_symbol_one_letter_from_the_printed_types_and_a_unit_glued_to_its_name_are_put_right():
+    page = _page(["ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TỈNHLONG AN Độc lập - Tự do - Hạnh phúc",
+                  "Số: 1484/CT-UBND Long An, ngày 19 tháng 04 năm 2021", "CHƯƠNG TRÌNH"])
+    fields = extract_fields([page]).fields
+    assert fields["number"].value == "1484/CTr-UBND"  # CT is CHỈ THỊ's; this paper is a CHƯƠNG TRÌNH
+    assert fields["agency"].value == "ỦY BAN NHÂN DÂN TỈNH LONG AN"

@@ -111,14 +111,17 @@ _ABBREVIATIONS = set(DOC_TYPES.values())
 
 def _number_symbol(number: str, expected: str | None = None) -> str:
     """'1/QĐĐ-UBND' or '19/GCT-UBND' -> the type abbreviation OCR doubled or prefixed, put right.
-    Only changed when the reading is no official abbreviation; `expected` is the abbreviation of
-    the type printed under the header, trusted when the reading is one letter from it."""
+    `expected` is the abbreviation of the type printed under the header, trusted when the reading is
+    one letter from it, even if the reading is another official one; without it, only a reading
+    that is no official abbreviation is changed."""
     head, _, symbol = number.partition("/")
     abbr, dash, rest = symbol.partition("-")
-    if not dash or abbr in _ABBREVIATIONS:
+    if not dash or abbr == expected:
         return number
     if expected and edlib.align(expected, abbr, task="distance", k=1)["editDistance"] != -1:
-        return f"{head}/{expected}-{rest}"
+        return f"{head}/{expected}-{rest}"  # even another type's ("CT" for the CTr of a CHƯƠNG TRÌNH)
+    if abbr in _ABBREVIATIONS:
+        return number
     candidates = [re.sub(r"(.)\1", r"\1", abbr), abbr[1:], abbr.replace("I", "T")]
     fixed = next((c for c in candidates if c in _ABBREVIATIONS), None)
     return f"{head}/{fixed}-{rest}" if fixed else number
@@ -214,6 +217,7 @@ _PHRASE_PATTERNS = [(re.compile(r"\s*".join(map(re.escape, p.split()))), p) for 
 def _agency_spacing(text: str) -> str:
     for pattern, phrase in _PHRASE_PATTERNS:
         text = pattern.sub(phrase, text)
+    text = re.sub(r"\b(TỈNH|HUYỆN|QUẬN|XÃ|PHƯỜNG)(?=[A-ZĐÀ-Ỹ]{2})", r"\1 ", text)  # "TỈNHLONG AN"
     return re.sub(r"\s+", " ", text).strip()
 
 
