@@ -57,10 +57,7 @@ def without_dark_edges(grey: np.ndarray, dark: int = 110, most: float = 0.15) ->
                 continue
             start, end = (len(values) - band[1], len(values) - band[0]) if reverse else band
             out = grey.copy() if out is None else out
-            if axis == 0:
-                out[:, start:end] = 255
-            else:
-                out[start:end, :] = 255
+            (out if axis == 0 else out.T)[:, start:end] = 255  # columns, or (through the transpose) rows
     return out
 
 

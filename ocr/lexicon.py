@@ -231,13 +231,12 @@ def _glued_parts(text: str, lex: Lexicon) -> tuple[str, str] | None:
     before, core, after = _EDGES.match(text).groups()
     if not core.isalpha() or not core.islower() or core.isascii() or is_syllable(core) or _is_a_word(core):
         return None
-    splits = [(lex.log_freq[_canonical(core[:i])] + lex.log_freq[_canonical(core[i:])], i)
-              for i in range(1, len(core))
-              if is_syllable(core[:i]) and is_syllable(core[i:])
-              and _canonical(core[:i]) in lex.log_freq and _canonical(core[i:]) in lex.log_freq]
-    if not splits:
+    cuts = [(_canonical(core[:i]), _canonical(core[i:]), i) for i in range(1, len(core))
+            if is_syllable(core[:i]) and is_syllable(core[i:])]
+    known = [(lex.log_freq[a] + lex.log_freq[b], i) for a, b, i in cuts if a in lex.log_freq and b in lex.log_freq]
+    if not known:
         return None
-    i = max(splits)[1]
+    i = max(known)[1]
     return before + core[:i], core[i:] + after
 
 

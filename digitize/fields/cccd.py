@@ -273,11 +273,7 @@ def _date_of_the_ids_year(pages: list[PageText], card_id: Field, fields: dict[st
         return None
     year = citizen_id.year_of_birth(card_id.value)
     taken = {f.value for name, f in fields.items() if name in ("issue_date", "expiry")}
-    found = {}
-    for page in pages:
-        for col in Form.of(page).columns:
-            if (date_read := find_date(col.text)) and date_read[0][:4] == str(year) and date_read[0] not in taken:
-                found.setdefault(date_read[0], (col, page))
+    found = {d: at for d, at in _dates_read(pages).items() if d[:4] == str(year) and d not in taken}
     if len(found) != 1:
         return None
     (value, (col, page)), = found.items()
@@ -289,18 +285,22 @@ def _last_date_after(pages: list[PageText], fields: dict[str, Field]) -> Field |
     """The expiry when its label was read too badly to be found: the last date on the card, after
     the birth date and the issue date, whichever of them were read (a card ends after both)."""
     known = [f.value for name, f in fields.items() if name in ("date_of_birth", "issue_date")]
-    if not known:
+    later = {d: at for d, at in _dates_read(pages).items() if known and d > max(known)}
+    if not later:
         return None
-    found = {}
+    value = max(later)
+    col, page = later[value]
+    return Field(value, col.text, round(line_conf(col) * 0.8, 3), page.index + 1, "ocr", col.box)
+
+
+def _dates_read(pages: list[PageText]) -> dict[str, tuple[Line, PageText]]:
+    """Every date read on the card (ISO), with the column and page where it was first read."""
+    found: dict[str, tuple[Line, PageText]] = {}
     for page in pages:
         for col in Form.of(page).columns:
-            if (date_read := find_date(col.text)) and date_read[0] > max(known):
+            if date_read := find_date(col.text):
                 found.setdefault(date_read[0], (col, page))
-    if not found:
-        return None
-    value = max(found)
-    col, page = found[value]
-    return Field(value, col.text, round(line_conf(col) * 0.8, 3), page.index + 1, "ocr", col.box)
+    return found
 
 
 def _same(a: str, b: str) -> bool:
