@@ -102,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     bo.add_argument("--limit", type=int, default=0, help="pages per level at most (0: all)")
     bo.add_argument("--no-baseline", action="store_true", help="skip bare Tesseract and OCRmyPDF")
     bo.add_argument("--throughput", action="store_true",
-                    help="also measure pages per minute with one and two worker processes")
+                    help="also measure pages per minute with one and two worker processes, in alternating rounds")
     bo.add_argument("--json", action="store_true")
     bo.set_defaults(run=cmd_bench_ocr)
     bp = bsub.add_parser("pdf", help="archival PDF and signature cost against OCR time, and PDF size")

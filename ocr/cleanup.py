@@ -2,6 +2,7 @@
 removed, lighting flattened."""
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import cv2
@@ -285,10 +286,21 @@ def survey(grey: np.ndarray) -> InkPieces | None:
     return ink_pieces(grey[h // 4: h - h // 4] if h >= SURVEY_MIN_HEIGHT else grey)
 
 
+_SPECKLED: dict[int, bool] = {}  # id of a live page image -> its verdict; the entry leaves with the image
+
+
 def speckled(grey: np.ndarray) -> bool:
-    """Whether most pieces of ink on the page are toner specks: a worn copy."""
-    pieces = survey(grey)
-    return pieces is not None and pieces.speckled
+    """Whether most pieces of ink on the page are toner specks: a worn copy.
+
+    Asked of the same page image by each engine and by the recognizer, the survey is made once while
+    that image lives (a survey is a tenth of a second; page images are not changed in place)."""
+    key = id(grey)
+    verdict = _SPECKLED.get(key)
+    if verdict is None:
+        pieces = survey(grey)
+        verdict = _SPECKLED[key] = pieces is not None and pieces.speckled
+        weakref.finalize(grey, _SPECKLED.pop, key, None)
+    return verdict
 
 
 def without_lone_specks(grey: np.ndarray) -> np.ndarray:
