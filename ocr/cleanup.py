@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .grey_pattern import drop_grey_pattern
+
 
 def to_grey(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
@@ -329,4 +331,4 @@ def clean_for_ocr(image: np.ndarray) -> np.ndarray:
     lifted, light flattened. Lone toner specks are removed by the Tesseract engines alone
     (`without_lone_specks`): trueocr reads a worn copy better with them (2.6% CER against 5%)."""
     grey = drop_green_pattern(image, drop_red_ink(image)) if image.ndim == 3 else image
-    return flatten_lighting(even_out_streaks(grey))
+    return drop_grey_pattern(flatten_lighting(even_out_streaks(grey)))

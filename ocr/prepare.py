@@ -6,7 +6,15 @@ import time
 import cv2
 import numpy as np
 
-from . import capture, cleanup, deskew, dewarp, orientation, trueocr_engine
+from . import (
+    capture,
+    cleanup,
+    deskew,
+    dewarp,
+    grey_pattern,
+    orientation,
+    trueocr_engine,
+)
 from .engine import OcrEngine
 from .model import PreparedPage, SourcePage
 
@@ -78,11 +86,12 @@ def _without_pattern(source: np.ndarray) -> np.ndarray:
     """The page in grey to measure its axis and skew on: on security paper, without the guilloche,
     whose waves and lattice the profiles took for lines (a card copy's page was turned on its side,
     or levelled 6 degrees off). The pattern is looked for on every eighth pixel and dropped from every
-    other one, where its thin lines keep their colour (the profiles are taken 1200 pixels wide)."""
-    if source.ndim != 3 or cleanup.green_pattern(source[::8, ::8]) is None:
-        return cleanup.to_grey(source)
-    half = np.ascontiguousarray(source[::2, ::2])
-    return cleanup.drop_green_pattern(half, cleanup.to_grey(half))
+    other one, where its thin lines keep their colour (the profiles are taken 1200 pixels wide).
+    A pattern without colour (a black-and-white copy) is dropped by its structure instead."""
+    if source.ndim == 3 and cleanup.green_pattern(source[::8, ::8]) is not None:
+        half = np.ascontiguousarray(source[::2, ::2])
+        return cleanup.drop_green_pattern(half, cleanup.to_grey(half))
+    return grey_pattern.drop_grey_pattern(cleanup.to_grey(source))
 
 
 def _content(small: np.ndarray) -> np.ndarray:

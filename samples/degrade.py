@@ -10,7 +10,8 @@ L5 a phone photo of the page lying on a desk: the page fills about 70% of the fr
 corners off by up to 6% of the width in perspective, lines bowed by 1–2% of the page height (curl),
 a soft shadow, a warm colour cast, light blur, JPEG quality 70–88; the file claims 72 dpi while
 the paper is 190–230 px per inch. L6 security paper: a fine green guilloche over the whole page
-(as on birth certificates), black print and a red seal over it, scanned in colour at 300 dpi.
+(as on birth certificates), black print and a red seal over it, scanned in colour at 300 dpi, or
+one in three a black-and-white copy of such a page (the pattern a middle grey).
 """
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ def security_damage(rng: random.Random) -> dict:
     d["guilloche"] = {"green": [rng.randint(60, green - 25), green, rng.randint(80, green - 15)],
                       "spacing": rng.randint(7, 12), "waves": rng.randint(3, 7), "depth": round(rng.uniform(0.3, 0.8), 2),
                       "width": rng.choice([1, 2])}
+    d["grey"] = rng.random() < 1 / 3  # a black-and-white copy of it, or a scan in grey: no colour to go by
     return d
 
 
@@ -197,6 +199,8 @@ def apply(img: Image.Image, d: dict, rng: random.Random, *, colour: bool = False
     if colour:
         paper = np.array([250, 245, 232], dtype=np.float32) / 255
         img = Image.fromarray((np.asarray(img.convert("RGB"), dtype=np.float32) * paper).astype(np.uint8))
+    if d.get("grey"):
+        img = img.convert("L")
     fill = 255 if img.mode == "L" else (250, 245, 232)
     if d["angle"]:
         img = img.rotate(d["angle"], resample=Image.BICUBIC, expand=True, fillcolor=fill)

@@ -145,7 +145,11 @@ def test_a_card_photocopied_on_security_paper_is_not_turned_on_its_side_by_the_p
     scan = np.asarray(pages[0].convert("RGB"))
     assert deskew.estimate_axis_and_skew(cleanup.to_grey(scan))[0]  # the pattern fools the profiles
     assert not deskew.estimate_axis_and_skew(_without_pattern(scan))[0]
-    plain = np.dstack([cleanup.to_grey(scan)] * 3)
+    copy = np.dstack([cleanup.to_grey(scan)] * 3)  # a black-and-white copy: the pattern is grey
+    assert deskew.estimate_axis_and_skew(cleanup.to_grey(copy))[0]
+    assert not deskew.estimate_axis_and_skew(_without_pattern(copy))[0]
+    blank, _ = make_paper("cccd-covered", random.Random(3), 4, "noto-sans")  # a worn copy, no pattern
+    plain = np.asarray(blank[0].convert("RGB"))
     assert np.array_equal(_without_pattern(plain), cleanup.to_grey(plain))  # no pattern: the page as it is
     buffer = io.BytesIO()
     pages[0].save(buffer, format="JPEG", quality=85, dpi=(300, 300))
@@ -154,8 +158,9 @@ def test_a_card_photocopied_on_security_paper_is_not_turned_on_its_side_by_the_p
 
 
 def test_a_card_photocopied_on_security_paper_is_levelled_by_its_print_not_by_the_pattern():
-    """The pattern's lattice made the profiles level this page 6.5 degrees off its true 0.7 (the
-    field benchmark's card copy so levelled was classified "other", every field lost)."""
+    """The pattern's lattice made the profiles level a colour copy 6.5 degrees off its true 0.7 (the
+    field benchmark's card copy so levelled was classified "other", every field lost). This one is a
+    black-and-white copy, its pattern grey, and dropped by its structure."""
     import random
 
     from ocr.prepare import _without_pattern
