@@ -120,8 +120,8 @@ def green_pattern(rgb: np.ndarray) -> np.ndarray | None:
 
 def drop_green_pattern(rgb: np.ndarray, grey: np.ndarray) -> np.ndarray:
     """`grey` with a security paper's green guilloche turned to paper. The pattern's lines are green
-    (G above R and B) and not dark in their brightest channel, while black print, even where it
-    crosses the pattern, is dark in every channel; a red seal is red, and a warm colour cast or
+    (G above R and B) and not dark in their brightest channel (`_pattern_floor`), while black print,
+    even where it crosses the pattern, is dark in every channel; a red seal is red, and a warm colour cast or
     yellowed paper has R above G, so neither is touched. Tesseract took the pattern for a picture
     and read nothing of the page (100% CER) until it was gone. A pale green tint (an id card's
     ground) is no pattern: flatten_lighting lifts it, while wiping it ate the anti-aliased edges of
@@ -129,9 +129,23 @@ def drop_green_pattern(rgb: np.ndarray, grey: np.ndarray) -> np.ndarray:
     pattern = green_pattern(rgb)
     if pattern is None:
         return grey
+    brightest = rgb.max(axis=2)
     out = grey.copy()
-    out[pattern] = 255
+    out[pattern & (brightest >= _pattern_floor(brightest[pattern]))] = 255
     return _drop_darkened_red(rgb, out)
+
+
+BLURRED_INK = 40  # grey levels below the pattern's darkest lines from which a green pixel is print
+
+
+def _pattern_floor(brightest: np.ndarray) -> int:
+    """The brightest channel under which a green pixel is print, not pattern. On a scan the pattern's
+    lines reach down to a dark green and black print is dark in every channel (PALE). In a phone
+    photo the pattern is blurred to a light tint, and so are the edges and the thin strokes of the
+    print on it: they are a dark green too, and wiping them broke the print apart."""
+    counts = np.cumsum(np.bincount(brightest, minlength=256))
+    fifth = int(np.searchsorted(counts, 0.05 * counts[-1]))  # the 5th percentile
+    return max(PALE, fifth - BLURRED_INK)
 
 
 DARK_RED = 20  # R above G and B by this much: red ink, even where the pattern under it darkened it

@@ -11,7 +11,8 @@ corners off by up to 6% of the width in perspective, lines bowed by 1–2% of th
 a soft shadow, a warm colour cast, light blur, JPEG quality 70–88; the file claims 72 dpi while
 the paper is 190–230 px per inch. L6 security paper: a fine green guilloche over the whole page
 (as on birth certificates), black print and a red seal over it, scanned in colour at 300 dpi, or
-one in three a black-and-white copy of such a page (the pattern a middle grey).
+one in three a black-and-white copy of such a page (the pattern a middle grey). A birth certificate
+photographed (L5) is on its green security paper too (samples/generate.py).
 """
 from __future__ import annotations
 

@@ -165,6 +165,8 @@ def degradation_for_paper(kind: str, level: int, rng: random.Random) -> dict:
         d["seal"] = False  # a photocopied card carries no seal of its own
         if level == degrade.PHOTO:  # a card fills the phone's frame: 450-650 px per inch of card
             d["dpi"] = rng.randint(450, 650)
+    if kind == "birth" and level == degrade.PHOTO:  # the certificate's own green security paper, photographed
+        d["guilloche"] = degrade.security_damage(rng)["guilloche"]
     return d
 
 
