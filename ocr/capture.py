@@ -17,7 +17,6 @@ import cv2
 import numpy as np
 
 from .cleanup import letter_height
-from .deskew import shrink
 
 WORK_SIDE = 1000  # the outline is looked for on a copy this long
 MIN_AREA, MAX_AREA = 0.1, 0.95  # share of the frame a photographed paper covers (a card: 15-30%)
@@ -38,8 +37,8 @@ class Captured:
 def find_paper(image: np.ndarray) -> np.ndarray | None:
     """The corners of one bright paper on a darker surround, or None for a scan."""
     h, w = image.shape[:2]
-    small = shrink(image, max(1, round(w * WORK_SIDE / max(h, w))))
-    scale = small.shape[1] / w
+    scale = WORK_SIDE / max(h, w)
+    small = cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
     grey = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
     if not _framed(grey):
         return None
