@@ -114,7 +114,9 @@ def parse_td1(lines: list[str]) -> Td1:
     sex = {"M": "Nam", "F": "Nữ"}.get(b[7], "")
     family, _, given = c.partition("<<")
     given = given.split("<<")[0]  # the filler after the name; OCR noise in it is no name
-    name = " ".join(p for p in [family, *given.split("<")] if p)
+    # A filler read once where two part the family name from the rest ("HO<THU<THAO<<<") leaves the
+    # whole name as the family's: every single filler is a space.
+    name = " ".join(p for p in [*family.split("<"), *given.split("<")] if p)
     return Td1(number, id12, born, sex, ends, nationality, name, checks)
 
 

@@ -131,6 +131,9 @@ def test_places_are_put_right_part_by_part():
     assert fix_place("Khu phế 2, Xã Đông Hưng, Huyện Yên Định, Kon Tum") == \
         "Khu phố 2, Xã Đông Hưng, Huyện Yên Định, Kon Tum"  # Đông Hưng is real: not made Đồng
     assert fix_place("Xóm Đông, Xã Tiên Phong") == "Xóm Đông, Xã Tiên Phong"
+    # A worn card copy lost the space between two words of a name.
+    assert fix_place("Bản NàLơi, Xã An Thạnh, Huyện KỳAnh, Điện Biên") == \
+        "Bản Nà Lơi, Xã An Thạnh, Huyện Kỳ Anh, Điện Biên"
     assert fix_place("Trạm Ý tế Xã Tân Thành, Huyện Mỹ Xuyên, Thái Nguyên") == \
         "Trạm Y tế Xã Tân Thành, Huyện Mỹ Xuyên, Thái Nguyên"  # a birth facility, too
     # Only the marks differ from Thanh Hóa, one letter from Khánh Hòa: the marks win.

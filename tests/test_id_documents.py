@@ -32,6 +32,8 @@ def test_mrz_round_trip_and_repairs_of_common_misreads():
     assert parse_td1(misread).valid
     broken = [lines[0], lines[1].replace("0305071", "0305081"), lines[2]]
     assert not parse_td1(broken).checks["birth"]
+    # The double filler after the family name read as one: still three names, not one with '<' in it.
+    assert parse_td1([lines[0], lines[1], "NGUYEN<THI<DAT<<<<<<<<<<<<<<<<"]).name == "NGUYEN THI DAT"
 
 
 def test_the_zone_in_the_text_layer_is_what_its_check_digits_vouch_for():

@@ -69,8 +69,14 @@ def fix_place(text: str) -> str:
 
 
 def _parts(address: str) -> list[str]:
-    """An address's parts: worn copies lose the space after a comma, or read the comma as ';'."""
-    return re.split(r"\s*[,;]\s*", address)
+    """An address's parts: worn copies lose the space after a comma, or read the comma as ';', and
+    the space between two words of a name ("Bản NàLơi", "Huyện KỳAnh")."""
+    return [_capitals_apart(part) for part in re.split(r"\s*[,;]\s*", address)]
+
+
+def _capitals_apart(text: str) -> str:
+    """A space put back before a capital that follows a small letter: no Vietnamese word has one."""
+    return "".join(" " + c if i and c.isupper() and text[i - 1].islower() else c for i, c in enumerate(text))
 
 
 def fix_authority(text: str) -> str:
