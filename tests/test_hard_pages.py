@@ -259,8 +259,9 @@ def test_photographed_id_cards_read_front_and_back_and_the_second_engine_never_s
         if "CĂN CƯỚC CÔNG DÂN" in truth:  # the card's title, printed red: read from the red ink alone
             assert "CĂN CƯỚC CÔNG DÂN" in read.text, image.name
         assert all(w.text.strip("|") for w in read.words), image.name  # nor a fingerprint box's edges
-        if "Ngón trỏ trái" in truth:  # the labels under the fingerprint boxes, side by side, in order
-            assert "Ngón trỏ trái Ngón trỏ phải" in read.text, image.name
+        if "Ngón trỏ trái" in truth:  # the labels under the fingerprint boxes, one after the other, in
+            # order (Tesseract may find them as two blocks of one row: a blank line between them)
+            assert re.search(r"Ngón trỏ trái\s+Ngón trỏ phải", read.text), image.name
         assert not re.search(r"\b\d{4}/\d{4}\b|\d{2}I\d{2}I\d{4}", read.text), image.name  # no date lost its slash
         for x, y, w, h in (c.box for c in read.codes if c.kind == "qr"):  # a QR code's modules are not text
             assert not any(x <= v.left + v.width / 2 <= x + w and y <= v.top + v.height / 2 <= y + h
